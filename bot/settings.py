@@ -1,0 +1,44 @@
+"""One Settings object, read from the environment and `.env`, passed down to everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    knowledge_dir: Path = Path("knowledge")
+    index_dir: Path = Path("index")
+    embedding_model: str = Field(
+        default="", description="A local model folder or a hub name; empty means the bundled all-MiniLM-L6-v2."
+    )
+    database_url: str = "sqlite:///data/roadmap-bot.db"
+    discord_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    moderator_role_id: int | None = None
+    log_level: str = "INFO"
+    question_retention_days: int = Field(default=90, ge=1, le=3650)
+    watch_knowledge: bool = False
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("discord_guild_id", "moderator_role_id", mode="before")
+    @classmethod
+    def _blank_id_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def resolved(self) -> Settings:
+        """Relative paths resolve against the working directory at start, not wherever code runs later."""
+        return self.model_copy(
+            update={
+                "knowledge_dir": self.knowledge_dir.expanduser().resolve(),
+                "index_dir": self.index_dir.expanduser().resolve(),
+            }
+        )
