@@ -22,7 +22,7 @@ from bot.core.retrieval import Mode, SearchIndex
 log = logging.getLogger(__name__)
 
 # Calibrated on the dev split of eval/ (scripts/eval.py --calibrate); see docs/retrieval.md.
-DEFAULT_ABSTAIN_BELOW = 0.40
+DEFAULT_ABSTAIN_BELOW = 0.31
 MAX_K = 20
 
 

@@ -89,7 +89,8 @@ def build_index(
 
     keys = [text_key(t) for t in texts]
     missing = sorted({k: i for i, k in enumerate(keys) if k not in cache}.values())
-    log.info("Embedding %d of %d texts (%d reused)", len(missing), len(texts), len(texts) - len(missing))
+    reused = sum(1 for k in keys if k in cache)
+    log.info("Embedding %d of %d texts (%d reused)", len(missing), len(texts), reused)
     fresh = embedder.encode([texts[i] for i in missing], progress=progress)
     new_vectors = {keys[i]: fresh[n] for n, i in enumerate(missing)}
     embeddings: Vectors = np.vstack([new_vectors[k] if k in new_vectors else cache[k] for k in keys]).astype(
@@ -119,7 +120,7 @@ def build_index(
         counts=counts,
         files=files,
         embedded=len(missing),
-        reused=len(texts) - len(missing),
+        reused=reused,
         build_seconds=round(time.perf_counter() - started, 3),
     )
     artifacts = Artifacts(
@@ -138,7 +139,7 @@ def build_index(
         folder=str(folder),
         passages=len(passages),
         embedded=len(missing),
-        reused=len(texts) - len(missing),
+        reused=reused,
         seconds=round(seconds, 3),
         counts=counts,
     )
