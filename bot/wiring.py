@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from bot.core.advisor import Advisor, AdvisorConfig
 from bot.core.embedding import Embedder, resolve_model
+from bot.core.service import Services
+from bot.core.store import open_store
 from bot.settings import Settings
 
 
-def make_advisor(settings: Settings) -> Advisor:
+def make_advisor(settings: Settings, embedder: Embedder | None = None) -> Advisor:
     config = AdvisorConfig(knowledge_dir=settings.knowledge_dir, index_dir=settings.index_dir)
-    return Advisor(config, Embedder(resolve_model(settings.embedding_model)))
+    return Advisor(config, embedder or Embedder(resolve_model(settings.embedding_model)))
+
+
+def make_services(settings: Settings, embedder: Embedder | None = None) -> Services:
+    return Services(make_advisor(settings, embedder), open_store(settings.database_url))

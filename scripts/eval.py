@@ -21,11 +21,11 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bot.core.advisor import DEFAULT_ABSTAIN_BELOW  # noqa: E402
-from bot.core.answers import clean_question, confidence_of  # noqa: E402
-from bot.core.retrieval import Mode  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.wiring import make_advisor  # noqa: E402
+from bot.core.advisor import DEFAULT_ABSTAIN_BELOW
+from bot.core.answers import clean_question, confidence_of
+from bot.core.retrieval import Mode
+from bot.settings import Settings
+from bot.wiring import make_advisor
 
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
 RANK_DEPTH = 10
@@ -142,7 +142,9 @@ def main() -> int:
             for o in outcomes:
                 wrong_scope = (o.confidence < threshold) != (not o.item.expected)
                 if (o.item.expected and (o.rank is None or o.rank > 3)) or wrong_scope:
-                    print(f"   miss: {o.item.question!r} expected={o.item.expected} got={o.top} conf={o.confidence:.3f}")
+                    print(
+                        f"   miss: {o.item.question!r} expected={o.item.expected} got={o.top} conf={o.confidence:.3f}"
+                    )
     if args.json:
         print(json.dumps(results, indent=2))
     return 0

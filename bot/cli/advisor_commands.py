@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from bot.core.errors import InvalidInput, KnowledgeInvalid
@@ -60,7 +60,7 @@ def cmd_build_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _progress_printer(stream: TextIO) -> object:
+def _progress_printer(stream: TextIO) -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         if total >= 64:
             end = "\n" if done == total else ""

@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from bot.core.answers import Answer, abstain, clean_question, compose, confidence_of
 from bot.core.embedding import Embedder
+from bot.core.errors import IndexUnavailable
+from bot.core.index.artifacts import current_build, read_manifest
 from bot.core.index.build import BuildReport, Progress, build_index, is_stale
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.retrieval import Mode, SearchIndex
@@ -60,6 +62,40 @@ class Advisor:
             report = build_index(self.config.knowledge_dir, self.config.index_dir, self.embedder, progress=progress)
             self._index = SearchIndex.load(self.config.index_dir)
             return report
+
+    def refresh(self) -> bool:
+        """Adopt a build another process made live (`roadmap-bot kb reload` moved index/CURRENT).
+
+        Cheap enough to poll every few seconds: one small file read when nothing changed. Returns True
+        when a newer build was loaded. Skipped while this process rebuilds (it loads the newest build
+        itself); a build that cannot be read, or was made by another model, leaves the live one serving.
+        """
+        live = self._index
+        folder = current_build(self.config.index_dir)
+        if live is None or folder is None or (live.folder is not None and live.folder.name == folder.name):
+            return False
+        if not self._build_lock.acquire(blocking=False):
+            return False
+        try:
+            manifest = read_manifest(self.config.index_dir)
+            if manifest is None or manifest.model != self.embedder.ref.name:
+                log.warning("Not adopting index build %s: made by another model or unreadable", folder.name)
+                return False
+            try:
+                index = SearchIndex.load(self.config.index_dir)
+            except IndexUnavailable as exc:
+                log.warning("Not adopting index build %s: %s", folder.name, exc)
+                return False
+            self._index = index
+            log.info("Adopted index build %s written by another process", index.artifacts.manifest.build_id)
+            return True
+        finally:
+            self._build_lock.release()
+
+    @property
+    def loaded_index(self) -> SearchIndex | None:
+        """The version in memory, if any, without loading or building one."""
+        return self._index
 
     @property
     def index(self) -> SearchIndex:

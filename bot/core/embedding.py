@@ -100,15 +100,15 @@ class Embedder:
         """Word pieces the model would see, special tokens included."""
         return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
 
-    def encode(
-        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
-    ) -> Vectors:
+    def encode(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> Vectors:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         chunks: list[Vectors] = []
+        # Large slices let the library sort by length (less padding); progress is reported per slice.
+        step = self.batch_size * 8
         with self._encode_lock:
-            for start in range(0, len(texts), self.batch_size):
-                batch = list(texts[start : start + self.batch_size])
+            for start in range(0, len(texts), step):
+                batch = list(texts[start : start + step])
                 vectors = self.model.encode(
                     batch, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
                 )
@@ -118,4 +118,5 @@ class Embedder:
         return np.vstack(chunks)
 
     def encode_one(self, text: str) -> Vectors:
-        return self.encode([text])[0]
+        vector: Vectors = self.encode([text])[0]
+        return vector

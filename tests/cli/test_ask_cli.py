@@ -109,7 +109,12 @@ def test_python_dash_m_bot_ask_json_end_to_end(built_small: tuple[Path, Path], t
     env = {**os.environ, "KNOWLEDGE_DIR": str(knowledge), "INDEX_DIR": str(index), "HF_HUB_OFFLINE": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--json", "when should I look at the night sky?"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=180, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     obj = json.loads(result.stdout)

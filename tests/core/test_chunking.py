@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from bot.core.chunking import ChunkerSettings, chunk_knowledge, split_sentences
@@ -38,11 +39,18 @@ def test_long_section_is_split_with_overlap(small_kb: Path) -> None:
     # Every sentence survives, and neighbouring windows share their boundary sentences.
     covered = {s for p in parts for s in p.sentences}
     assert covered == set(sentences)
-    for left, right in zip(parts, parts[1:], strict=False):
+    for left, right in itertools.pairwise(parts):
         assert left.sentences[-1] in right.sentences
     assert len({p.id for p in parts}) == len(parts)
 
 
 def test_sentence_splitting_handles_lists_and_markup() -> None:
     text = "Learn **Python** first. Then SQL!\n\n- NumPy arrays\n- pandas frames\n\nDone? Yes."
-    assert split_sentences(text) == ["Learn Python first.", "Then SQL!", "NumPy arrays", "pandas frames", "Done?", "Yes."]
+    assert split_sentences(text) == [
+        "Learn Python first.",
+        "Then SQL!",
+        "NumPy arrays",
+        "pandas frames",
+        "Done?",
+        "Yes.",
+    ]

@@ -21,15 +21,24 @@ def test_build_writes_a_complete_version(small_kb: Path, tmp_path: Path, embedde
     folder = current_build(index_dir)
     assert folder is not None and folder.name == report.build_id
     assert {p.name for p in folder.iterdir()} == {
-        "vectors.faiss", "embeddings.npy", "passages.jsonl", "knowledge.json", "manifest.json"
+        "vectors.faiss",
+        "embeddings.npy",
+        "passages.jsonl",
+        "knowledge.json",
+        "manifest.json",
     }
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["model"] == "all-MiniLM-L6-v2" and manifest["dimension"] == 384
     assert manifest["counts"]["passages"] == report.passages == 11
     assert manifest["counts"]["articles"] == 3 and manifest["counts"]["faq"] == 3
     assert set(manifest["files"]) == {
-        "articles/baking-bread.md", "articles/bicycle-repair.md", "articles/telescope-astronomy.md",
-        "faq/best-night-sky.md", "faq/tyre-pressure.md", "faq/what-flour.md", "roadmaps/home-skills.yaml",
+        "articles/baking-bread.md",
+        "articles/bicycle-repair.md",
+        "articles/telescope-astronomy.md",
+        "faq/best-night-sky.md",
+        "faq/tyre-pressure.md",
+        "faq/what-flour.md",
+        "roadmaps/home-skills.yaml",
     }
     assert report.reused == 0
     loaded = SearchIndex.load(index_dir)
@@ -77,7 +86,9 @@ def test_a_build_that_dies_while_writing_leaves_the_old_index(small_kb: Path, tm
 
 
 def test_index_from_another_model_is_stale_and_unreadable_index_is_an_error(
-    small_kb: Path, tmp_path: Path, embedder  # type: ignore[no-untyped-def]
+    small_kb: Path,
+    tmp_path: Path,
+    embedder,  # type: ignore[no-untyped-def]
 ) -> None:
     index_dir = tmp_path / "index"
     build_index(small_kb, index_dir, embedder)

@@ -33,7 +33,12 @@ def test_small_fixture_loads(small_kb: Path) -> None:
     assert {a.id for a in kb.articles} == {"baking-bread", "bicycle-repair", "telescope-astronomy"}
     bread = kb.article("baking-bread")
     assert bread is not None
-    assert [s.title for s in bread.sections] == ["Overview", "Keeping a starter", "Shaping and proofing", "Baking in a Dutch oven"]
+    assert [s.title for s in bread.sections] == [
+        "Overview",
+        "Keeping a starter",
+        "Shaping and proofing",
+        "Baking in a Dutch oven",
+    ]
     assert bread.sections[1].line == 11
 
 
@@ -73,7 +78,10 @@ def test_roadmap_dangling_references_and_cycles(small_kb: Path) -> None:
     path = small_kb / "roadmaps" / "home-skills.yaml"
     text = path.read_text()
     text = text.replace("prerequisites: [starter, tools]", "prerequisites: [starter, toolz]")
-    text = text.replace("    prerequisites: []\n    learn: [Feeding schedule]", "    prerequisites: [first-loaf]\n    learn: [Feeding schedule]")
+    text = text.replace(
+        "    prerequisites: []\n    learn: [Feeding schedule]",
+        "    prerequisites: [first-loaf]\n    learn: [Feeding schedule]",
+    )
     text = text.replace("articles: [telescope-astronomy]", "articles: [telescopes]")
     path.write_text(text)
     found = problems_of(small_kb)

@@ -35,7 +35,10 @@ def test_answer_is_extractive_and_cited(small_advisor) -> None:  # type: ignore[
     assert not answer.abstained
     assert "Feed the starter every day" in answer.body
     assert answer.body.rstrip().endswith("[1]")
-    assert "Sources:\n[1] Baking sourdough bread › Keeping a starter (articles/baking-bread.md#keeping-a-starter)" in answer.answer
+    assert (
+        "Sources:\n[1] Baking sourdough bread › Keeping a starter (articles/baking-bread.md#keeping-a-starter)"
+        in answer.answer
+    )
     corpus = " ".join(p.text for p in small_advisor.index.passages)
     for sentence in answer.body.replace("[1]", "").replace("[2]", "").split(". "):
         assert sentence.strip().rstrip(".") in corpus

@@ -207,4 +207,5 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def manifest_summary(manifest: Manifest) -> dict[str, Any]:
-    return json.loads(manifest.model_dump_json())
+    summary: dict[str, Any] = json.loads(manifest.model_dump_json())
+    return summary

@@ -93,9 +93,7 @@ def build_index(
     log.info("Embedding %d of %d texts (%d reused)", len(missing), len(texts), reused)
     fresh = embedder.encode([texts[i] for i in missing], progress=progress)
     new_vectors = {keys[i]: fresh[n] for n, i in enumerate(missing)}
-    embeddings: Vectors = np.vstack([new_vectors[k] if k in new_vectors else cache[k] for k in keys]).astype(
-        np.float32
-    )
+    embeddings: Vectors = np.vstack([new_vectors[k] if k in new_vectors else cache[k] for k in keys]).astype(np.float32)
 
     index = faiss.IndexFlatIP(embedder.dimension)
     index.add(np.ascontiguousarray(embeddings[: len(passages)]))

@@ -186,7 +186,8 @@ def split_sections(body: str, first_line: int, title: str) -> list[Section]:
     Deeper headings stay inside their section, and headings inside code fences are not headings.
     """
     sections: list[Section] = []
-    current_title, current_line, buf = "Overview", first_line, []
+    current_title, current_line = "Overview", first_line
+    buf: list[str] = []
     in_fence = False
 
     def flush() -> None:
@@ -355,7 +356,8 @@ def _cross_check(
 ) -> None:
     """Ids are unique across articles and FAQ (citations name them), and every reference resolves."""
     owner: dict[str, str] = {}
-    for doc in [*(a for a, _ in articles), *faq]:
+    docs: list[Article | FaqEntry] = [*(a for a, _ in articles), *faq]
+    for doc in docs:
         if doc.id in owner:
             problems.append(Problem(doc.path, 2, f"duplicate id '{doc.id}' (also used by {owner[doc.id]})"))
         else:

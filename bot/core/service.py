@@ -1,0 +1,88 @@
+"""The one facade adapters call: questions, feedback, FAQ look-ups and roadmaps, over the core.
+
+Methods are synchronous and may block (model, FAISS, SQLite); async adapters run them in a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.core.advisor import Advisor
+from bot.core.answers import Answer
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.knowledge.models import FaqEntry, KnowledgeBase
+from bot.core.roadmap.matching import suggest
+from bot.core.roadmap.service import RoadmapService
+from bot.core.store import ForgetCounts, log_question, record_feedback, transaction
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    def __init__(self, advisor: Advisor, engine: Engine) -> None:
+        self.advisor = advisor
+        self.engine = engine
+        self.roadmaps = RoadmapService(engine, lambda: self.knowledge.roadmaps)
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge the live index was built from (roadmaps and FAQ always match the index)."""
+        return self.advisor.knowledge
+
+    # -- questions -------------------------------------------------------------------------
+    def ask(self, question: str, user_id: str | None = None, k: int = 5) -> Answer:
+        answer = self.advisor.ask(question, k=k)
+        if user_id is not None and answer.question:
+            try:
+                with transaction(self.engine) as session:
+                    log_question(user_id, answer.question, answer.confidence, answer.abstained, session=session)
+            except InvalidInput:
+                log.warning("Not logging a question from an invalid user id")
+        return answer
+
+    def record_feedback(self, user_id: str, question: str, sources: Sequence[str], helpful: bool) -> None:
+        with transaction(self.engine) as session:
+            record_feedback(user_id, question, sources, helpful, session=session)
+
+    # -- FAQ and articles --------------------------------------------------------------------
+    def faq_entries(self) -> list[FaqEntry]:
+        return list(self.knowledge.faq)
+
+    def faq(self, faq_id: str) -> FaqEntry:
+        entries = {e.id: e for e in self.knowledge.faq}
+        wanted = faq_id.strip().lower()
+        if wanted in entries:
+            return entries[wanted]
+        by_question = {e.meta.question.lower(): e for e in entries.values()}
+        if wanted in by_question:
+            return by_question[wanted]
+        raise NotFound("FAQ entry", faq_id, suggest(faq_id, {e.id: e.meta.question for e in entries.values()}))
+
+    def search_faq(self, query: str, limit: int = 25) -> list[FaqEntry]:
+        """Autocomplete over FAQ entries: id or question containing the words typed, best first."""
+        words = query.lower().split()
+        scored: list[tuple[int, int, FaqEntry]] = []
+        for n, entry in enumerate(self.knowledge.faq):
+            haystack = f"{entry.id} {entry.meta.question} {' '.join(entry.meta.tags)}".lower()
+            hits = sum(w in haystack for w in words)
+            if not words or hits:
+                scored.append((-hits, n, entry))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [entry for _, _, entry in scored[:limit]]
+
+    def article_titles(self) -> dict[str, str]:
+        return {a.id: a.meta.title for a in self.knowledge.articles}
+
+    # -- members' data -------------------------------------------------------------------------
+    def export(self, user_id: str) -> dict[str, Any]:
+        return self.roadmaps.export(user_id)
+
+    def forget(self, user_id: str) -> ForgetCounts:
+        return self.roadmaps.forget(user_id)
+
+    def close(self) -> None:
+        self.engine.dispose()
