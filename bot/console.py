@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.core.errors import RoadmapBotError
+from bot.core.service import Services
 from bot.settings import Settings
 
 HELP = """Ask any question about becoming a Machine Learning Engineer, or use a command:
   /goal ROADMAP [YYYY-MM-DD]   set your goal (e.g. /goal ml-engineer)
   /next                        the steps you can take now
-  /start STEP, /done STEP, /skip STEP, /undo STEP
+  /start STEP, /done STEP, /skip STEP, /undo STEP   (add --with-prerequisites to mark those too)
   /progress                    how far you are
   /show                        the whole roadmap with your statuses
   /roadmaps                    the roadmaps available
@@ -33,6 +34,7 @@ def run_console(
     user: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    services: Services | None = None,
 ) -> int:
     from bot.wiring import make_services
 
@@ -40,7 +42,7 @@ def run_console(
     out = stdout or sys.stdout
     user_id = user or _default_user()
     interactive = inp.isatty()
-    services = make_services(settings)
+    services = services or make_services(settings)
 
     def say(text: str) -> None:
         out.write(text + "\n")
@@ -91,25 +93,29 @@ def _handlers(services: object, user_id: str) -> dict[str, Callable[[str], str]]
         if not parts:
             return "Usage: /goal ROADMAP [YYYY-MM-DD]"
         target = parts[1] if len(parts) > 1 else None
-        return render.render_goal(roadmaps.set_goal(user_id, parts[0], target_date=target))
+        return render.render_goal_change(roadmaps.set_goal(user_id, parts[0], target_date=target))
 
     def status(kind: str) -> Callable[[str], str]:
         def handler(rest: str) -> str:
-            if not rest:
-                return f"Usage: /{kind} STEP"
-            return render.render_status_change(roadmaps.set_status(user_id, rest.split()[0], kind))
+            parts = rest.split()
+            if not parts:
+                return f"Usage: /{kind} STEP [--with-prerequisites]"
+            change = roadmaps.set_status(
+                user_id, parts[0], kind, with_prerequisites="--with-prerequisites" in parts[1:]
+            )
+            return render.render_status_change(change, prerequisites_hint=f"/{kind} {parts[0]} --with-prerequisites")
 
         return handler
 
     return {
         "help": lambda _: HELP,
         "goal": goal,
-        "next": lambda _: render.render_next(roadmaps.next_steps(user_id)),
+        "next": lambda _: render.render_next_steps(roadmaps.next_steps(user_id), services.article_titles()),
         "start": status("start"),
         "done": status("done"),
         "skip": status("skip"),
         "undo": status("undo"),
         "progress": lambda _: render.render_progress(roadmaps.progress(user_id)),
         "show": lambda _: render.render_show(roadmaps.show(user_id)),
-        "roadmaps": lambda _: render.render_roadmap_list(roadmaps.list_roadmaps()),
+        "roadmaps": lambda _: render.render_roadmaps(roadmaps.list_roadmaps()),
     }

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot.cli import advisor_commands, roadmap_commands
+    from bot.cli import advisor_commands, discord_commands, kb_commands, roadmap_commands
 
     parser = argparse.ArgumentParser(
         prog="roadmap-bot",
@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     advisor_commands.register(sub)
     roadmap_commands.register(sub)
+    discord_commands.register(sub)
+    kb_commands.register(sub)
     return parser
 
 
@@ -35,7 +37,7 @@ def configure_logging(level: str, verbose: bool) -> None:
         stream=sys.stderr,
     )
     # Library chatter (progress bars, HTTP) would drown the console advisor.
-    for noisy in ("sentence_transformers", "transformers", "httpx", "urllib3", "faiss", "bm25s"):
+    for noisy in ("sentence_transformers", "transformers", "httpx", "urllib3", "faiss", "bm25s", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -1,0 +1,1 @@
+"""Personal roadmaps: goals, step statuses, next steps and progress. Adapters use `RoadmapService`."""

@@ -1,0 +1,385 @@
+"""The roadmap facade adapters call: goals, statuses, next steps and progress, over the SQLite store.
+
+Methods are synchronous (adapters run them in a thread) and each change is one transaction.
+Roadmaps are fetched through a callable on every call, because the knowledge can be reloaded live.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.knowledge.models import Roadmap
+from bot.core.roadmap import views
+from bot.core.roadmap.errors import NoGoal, NoRoadmaps, RoadmapGone
+from bot.core.roadmap.graph import RoadmapGraph, StoredStatus
+from bot.core.roadmap.matching import by_title, normalise, rank_candidates, suggest, truncate
+from bot.core.roadmap.schemas import (
+    GoalChange,
+    GoalInfo,
+    NextSteps,
+    Progress,
+    RoadmapInfo,
+    RoadmapRef,
+    RoadmapView,
+    StatusChange,
+    StepChoice,
+)
+from bot.core.store import goals as store
+from bot.core.store.db import reading, transaction, utcnow
+from bot.core.store.models import Goal, StepStatus
+from bot.core.store.users import ForgetCounts, export_user, forget_user
+from bot.core.store.validation import clean_note, validate_user_id
+
+MAX_TARGET_YEARS = 20
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_VERBS = {"start": "in_progress", "skip": "skipped", "undo": "todo"}
+
+
+def parse_target_date(text: str) -> date:
+    """A target date as members type it: YYYY-MM-DD, nothing looser."""
+    cleaned = text.strip()
+    try:
+        if not _DATE.match(cleaned):
+            raise ValueError(cleaned)
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        shown = truncate(cleaned, 40)
+        raise InvalidInput(f"'{shown}' is not a date; use YYYY-MM-DD, e.g. 2030-06-30.") from None
+
+
+class RoadmapService:
+    """Roadmap engine over a store; construct once per process with the engine and a roadmap source."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        roadmaps: Callable[[], list[Roadmap]],
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._engine = engine
+        self._roadmaps = roadmaps
+        self._clock = clock
+
+    # Roadmaps and goals
+
+    def list_roadmaps(self) -> list[RoadmapInfo]:
+        return [views.roadmap_info(r) for r in self._roadmaps()]
+
+    def roadmap(self, roadmap_id: str) -> Roadmap:
+        """The roadmap named by id or exact title; NotFound with the closest ones otherwise."""
+        roadmaps = self._roadmaps()
+        if not roadmaps:
+            raise NoRoadmaps()
+        titles = {r.id: r.title for r in roadmaps}
+        wanted = normalise(roadmap_id)
+        if not wanted:
+            raise InvalidInput("Which roadmap? Give its id, e.g. " + (next(iter(titles), "ml-engineer")) + ".")
+        found = wanted if wanted in titles else by_title(roadmap_id, titles)
+        if found is None:
+            raise NotFound("roadmap", roadmap_id.strip(), suggest(roadmap_id, titles))
+        return next(r for r in roadmaps if r.id == found)
+
+    def set_goal(
+        self, user: str, roadmap_id: str, target_date: date | str | None = None, note: str | None = None
+    ) -> GoalChange:
+        """Choose (or re-define) the member's goal on a roadmap and make it active; progress is kept.
+
+        The target date and note are replaced by what is given (None clears them). A string date is
+        parsed as YYYY-MM-DD, as adapters receive it.
+        """
+        user = validate_user_id(user)
+        if isinstance(target_date, str):
+            target_date = parse_target_date(target_date) if target_date.strip() else None
+        roadmap = self.roadmap(roadmap_id)
+        note = clean_note(note)
+        if target_date is not None:
+            self._check_target(target_date)
+        now = self._clock()
+        with transaction(self._engine) as session:
+            before = store.get_active_goal(user, session=session)
+            goal, created = store.save_goal(
+                user, roadmap.id, target_date=target_date, note=note, session=session, now=now
+            )
+            return GoalChange(
+                goal=self._goal_info(goal),
+                created=created,
+                previous_active=before.roadmap_id if before and before.roadmap_id != roadmap.id else None,
+            )
+
+    def switch_goal(self, user: str, roadmap_id: str) -> GoalChange:
+        """Make another goal active, keeping its date and note (a new roadmap gets a plain goal)."""
+        user = validate_user_id(user)
+        roadmap = self.roadmap(roadmap_id)
+        now = self._clock()
+        with transaction(self._engine) as session:
+            before = store.get_active_goal(user, session=session)
+            goal = store.get_goal(user, roadmap.id, session=session)
+            created = goal is None
+            if goal is None:
+                goal, _ = store.save_goal(user, roadmap.id, target_date=None, note=None, session=session, now=now)
+            else:
+                store.activate(goal, session=session, now=now)
+            return GoalChange(
+                goal=self._goal_info(goal),
+                created=created,
+                previous_active=before.roadmap_id if before and before.roadmap_id != roadmap.id else None,
+            )
+
+    def list_goals(self, user: str) -> list[GoalInfo]:
+        user = validate_user_id(user)
+        with reading(self._engine) as session:
+            return [self._goal_info(g) for g in store.list_goals(user, session=session)]
+
+    def active_goal(self, user: str) -> GoalInfo | None:
+        user = validate_user_id(user)
+        with reading(self._engine) as session:
+            goal = store.get_active_goal(user, session=session)
+            return self._goal_info(goal) if goal else None
+
+    # Statuses
+
+    def set_status(
+        self, user: str, step_id: str, status: StepStatus | str, with_prerequisites: bool = False
+    ) -> StatusChange:
+        """Mark a step. Open prerequisites do not block it; they are reported, or marked done on request."""
+        user = validate_user_id(user)
+        status = self._status(status)
+        now = self._clock()
+        with transaction(self._engine) as session:
+            goal, roadmap, goal_created = self._goal_for_write(session, user)
+            graph = RoadmapGraph(roadmap)
+            target = self._find_step(graph, step_id)
+            assert goal.id is not None
+            statuses = graph.status_map(self._rows(session, graph, goal))
+            previous = graph.status(statuses, target)
+            also_done: list[str] = []
+            if with_prerequisites and status is not StepStatus.TODO:
+                for pre in graph.open_ancestors(target, statuses):
+                    store.write_status(
+                        goal.id, pre, StepStatus.DONE, aliases=graph.by_id[pre].aliases, session=session, now=now
+                    )
+                    statuses[pre] = StepStatus.DONE
+                    also_done.append(pre)
+            store.write_status(goal.id, target, status, aliases=graph.by_id[target].aliases, session=session, now=now)
+            statuses[target] = status
+            still_open = graph.open_ancestors(target, statuses) if status is not StepStatus.TODO else []
+            return StatusChange(
+                roadmap_id=roadmap.id,
+                step=views.step_ref(graph.by_id[target]),
+                status=status,
+                previous=previous,
+                changed=previous is not status,
+                open_prerequisites=[views.step_ref(graph.by_id[i]) for i in still_open],
+                also_done=[views.step_ref(graph.by_id[i]) for i in also_done],
+                goal_created=goal_created,
+                note=self._open_note(graph, still_open),
+            )
+
+    def undo(self, user: str, step_id: str) -> StatusChange:
+        """Put a step back to todo, whatever it was."""
+        return self.set_status(user, step_id, StepStatus.TODO)
+
+    # Views
+
+    def next_steps(self, user: str, limit: int = 3) -> NextSteps:
+        user = validate_user_id(user)
+        if not 1 <= limit <= 25:
+            raise InvalidInput("Ask for between 1 and 25 next steps.")
+        with reading(self._engine) as session:
+            goal, roadmap = self._goal_for_read(session, user)
+            graph = RoadmapGraph(roadmap)
+            statuses = graph.status_map(self._rows(session, graph, goal))
+            others = self._other_roadmaps(session, user, roadmap.id) if graph.is_complete(statuses) else []
+            return views.next_steps(graph, statuses, limit, others)
+
+    def progress(self, user: str) -> Progress:
+        user = validate_user_id(user)
+        with reading(self._engine) as session:
+            goal, roadmap = self._goal_for_read(session, user)
+            graph = RoadmapGraph(roadmap)
+            rows = self._rows(session, graph, goal)
+            return views.progress(graph, rows, goal.target_date if goal else None, self._clock().date())
+
+    def show(self, user: str) -> RoadmapView:
+        """The whole active roadmap, stage by stage, with the member's statuses and what comes next."""
+        user = validate_user_id(user)
+        with reading(self._engine) as session:
+            goal, roadmap = self._goal_for_read(session, user)
+            graph = RoadmapGraph(roadmap)
+            rows = self._rows(session, graph, goal)
+            report = views.progress(graph, rows, goal.target_date if goal else None, self._clock().date())
+            return RoadmapView(
+                roadmap_id=roadmap.id,
+                title=roadmap.title,
+                summary=roadmap.summary,
+                goal=self._goal_info(goal) if goal else None,
+                stages=views.stage_groups(graph, report.steps),
+                progress=report,
+                next_ids=[s.id for s in graph.next_steps(graph.status_map(rows), 3)],
+            )
+
+    def search_steps(self, user: str, query: str, limit: int = 25) -> list[StepChoice]:
+        """Autocomplete: steps matching id or title, the member's open steps first. Never raises on no goal."""
+        try:
+            user = validate_user_id(user)
+        except InvalidInput:
+            return []
+        with reading(self._engine) as session:
+            try:
+                goal, roadmap = self._goal_for_read(session, user)
+                scope = [(roadmap, self._rows(session, RoadmapGraph(roadmap), goal))]
+            except (NoGoal, NoRoadmaps, RoadmapGone):
+                scope = [(r, {}) for r in self._roadmaps()]
+        choices: list[tuple[int, int, StepChoice]] = []
+        for roadmap, rows in scope:
+            graph = RoadmapGraph(roadmap)
+            statuses = graph.status_map(rows)
+            candidates = [(s.id, s.title, self._group(graph.status(statuses, s.id))) for s in graph.steps]
+            for group, rank, step_id in rank_candidates(query[:100], candidates):
+                step, status = graph.by_id[step_id], graph.status(statuses, step_id)
+                label = truncate(f"{step.title} ({step.id}) · {status.value.replace('_', ' ')}", 100)
+                choice = StepChoice(roadmap_id=roadmap.id, id=step.id, title=step.title, status=status, label=label)
+                choices.append((group, rank, choice))
+        choices.sort(key=lambda c: (c[0], c[1]))  # stable: roadmap order within a rank
+        return [c for _, _, c in choices][: max(0, min(limit, 25))]
+
+    # Members' data
+
+    def export(self, user: str) -> dict[str, Any]:
+        """Everything stored about the member, JSON-ready."""
+        user = validate_user_id(user)
+        with reading(self._engine) as session:
+            return export_user(user, session=session)
+
+    def forget(self, user: str) -> ForgetCounts:
+        """Erase the member from every table, in one transaction."""
+        user = validate_user_id(user)
+        with transaction(self._engine) as session:
+            return forget_user(user, session=session)
+
+    # Helpers
+
+    def _refs(self) -> list[RoadmapRef]:
+        return [views.roadmap_ref(r) for r in self._roadmaps()]
+
+    def _goal_info(self, goal: Goal) -> GoalInfo:
+        known = {r.id: r for r in self._roadmaps()}
+        roadmap = known.get(goal.roadmap_id)
+        return GoalInfo(
+            user_id=goal.user_id,
+            roadmap_id=goal.roadmap_id,
+            roadmap_title=roadmap.title if roadmap else goal.roadmap_id,
+            target_date=goal.target_date,
+            note=goal.note,
+            active=goal.active,
+            available=roadmap is not None,
+            created_at=goal.created_at,
+            updated_at=goal.updated_at,
+        )
+
+    def _goal_for_read(self, session: Session, user: str) -> tuple[Goal | None, Roadmap]:
+        """The active goal and its roadmap; with no goal, the only roadmap (nothing is written)."""
+        roadmaps = self._roadmaps()
+        goal = store.get_active_goal(user, session=session)
+        if goal is not None:
+            roadmap = next((r for r in roadmaps if r.id == goal.roadmap_id), None)
+            if roadmap is None:
+                raise RoadmapGone(goal.roadmap_id, self._refs())
+            return goal, roadmap
+        if not roadmaps:
+            raise NoRoadmaps()
+        if len(roadmaps) > 1:
+            raise NoGoal(self._refs())
+        return None, roadmaps[0]
+
+    def _goal_for_write(self, session: Session, user: str) -> tuple[Goal, Roadmap, bool]:
+        goal, roadmap = self._goal_for_read(session, user)
+        if goal is not None:
+            return goal, roadmap, False
+        goal, _ = store.save_goal(user, roadmap.id, target_date=None, note=None, session=session, now=self._clock())
+        return goal, roadmap, True
+
+    @staticmethod
+    def _rows(session: Session, graph: RoadmapGraph, goal: Goal | None) -> dict[str, StoredStatus]:
+        if goal is None or goal.id is None:
+            return {}
+        stored = [
+            StoredStatus(
+                step_id=r.step_id,
+                status=StepStatus(r.status),
+                updated_at=r.updated_at,
+                started_at=r.started_at,
+                completed_at=r.completed_at,
+            )
+            for r in store.progress_rows(goal.id, session=session)
+        ]
+        return graph.current_statuses(stored)
+
+    def _other_roadmaps(self, session: Session, user: str, current: str) -> list[RoadmapRef]:
+        """Roadmaps to suggest after finishing one: those not yet started first, finished ones left out."""
+        started = {g.roadmap_id: g for g in store.list_goals(user, session=session)}
+        fresh: list[RoadmapRef] = []
+        begun: list[RoadmapRef] = []
+        for roadmap in self._roadmaps():
+            if roadmap.id == current:
+                continue
+            goal = started.get(roadmap.id)
+            if goal is None:
+                fresh.append(views.roadmap_ref(roadmap))
+                continue
+            graph = RoadmapGraph(roadmap)
+            if not graph.is_complete(graph.status_map(self._rows(session, graph, goal))):
+                begun.append(views.roadmap_ref(roadmap))
+        return fresh + begun
+
+    def _find_step(self, graph: RoadmapGraph, wanted: str) -> str:
+        """A step by id, former id or exact title; NotFound with the closest steps otherwise."""
+        key = normalise(wanted)
+        if not key:
+            raise InvalidInput(f"Which step? Give its id, e.g. '{graph.steps[0].id}'.")
+        titles = {s.id: s.title for s in graph.steps}
+        found = graph.resolve(key) or graph.resolve(key.replace(" ", "-")) or by_title(wanted, titles)
+        if found is not None:
+            return found
+        for other in self._roadmaps():
+            if other.id != graph.roadmap.id and RoadmapGraph(other).resolve(key):
+                raise InvalidInput(
+                    f"'{key}' is a step of the roadmap '{other.id}', not of your active roadmap "
+                    f"'{graph.roadmap.id}'. Switch with `goal switch {other.id}`."
+                )
+        raise NotFound("step", wanted.strip(), suggest(wanted, titles, graph.alias_of))
+
+    @staticmethod
+    def _status(status: StepStatus | str) -> StepStatus:
+        """A status, or the verb of the command that sets it (start, done, skip, undo)."""
+        try:
+            return StepStatus(_VERBS.get(str(status), status))
+        except ValueError:
+            allowed = ", ".join(s.value for s in StepStatus)
+            raise InvalidInput(f"Unknown status; use one of: {allowed}.") from None
+
+    @staticmethod
+    def _group(status: StepStatus) -> int:
+        return {StepStatus.IN_PROGRESS: 0, StepStatus.TODO: 1}.get(status, 2)
+
+    @staticmethod
+    def _open_note(graph: RoadmapGraph, open_ids: list[str]) -> str | None:
+        if not open_ids:
+            return None
+        listed = ", ".join(f"{graph.by_id[i].title} ({i})" for i in open_ids)
+        return f"Its prerequisites are still open: {listed}. You can mark them done too (with prerequisites)."
+
+    def _check_target(self, target: date) -> None:
+        today = self._clock().date()
+        if target < today:
+            raise InvalidInput(f"The target date {target.isoformat()} is in the past.")
+        if target.year > today.year + MAX_TARGET_YEARS:
+            raise InvalidInput(f"The target date {target.isoformat()} is more than {MAX_TARGET_YEARS} years away.")

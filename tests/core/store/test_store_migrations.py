@@ -1,0 +1,152 @@
+"""Schema migrations: 0001 -> head keeps every row; the models and the migrations agree; pragmas are on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, exc, inspect, text
+from sqlmodel import SQLModel
+
+from bot.core.store import models
+from bot.core.store.db import current_revision, head_revision, make_engine, migrate, open_store, transaction, utcnow
+from bot.core.store.models import Goal, StepProgress
+
+OUR_TABLES = {str(t.__tablename__) for t in models.TABLES}
+
+
+def _rows(engine: Engine, table: str) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
+
+
+def test_head_is_0002_and_fresh_store_reaches_it(engine: Engine) -> None:
+    assert head_revision() == "0002"
+    assert current_revision(engine) == "0002"
+    assert set(inspect(engine).get_table_names()) >= OUR_TABLES
+
+
+def test_upgrade_from_0001_keeps_every_row(file_url: str) -> None:
+    engine = make_engine(file_url)
+    migrate(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert "answer_feedback" not in inspect(engine).get_table_names()
+    stamp = "2030-01-01 10:00:00.000000"
+    with engine.begin() as conn:
+        for i in range(30):
+            conn.execute(
+                text(
+                    "INSERT INTO goal (user_id, roadmap_id, target_date, note, active, created_at, updated_at) "
+                    "VALUES (:u, :r, :d, :n, :a, :t, :t)"
+                ),
+                {
+                    "u": f"user-{i % 10}",
+                    "r": f"roadmap-{i // 10}",
+                    "d": "2031-05-01" if i % 2 else None,
+                    "n": f"note ünïcødé {i}" if i % 3 else None,
+                    "a": i < 10,
+                    "t": stamp,
+                },
+            )
+        for goal_id in range(1, 31):
+            for step in range(5):
+                conn.execute(
+                    text(
+                        "INSERT INTO step_progress (goal_id, step_id, status, started_at, completed_at, updated_at) "
+                        "VALUES (:g, :s, :st, :t, NULL, :t)"
+                    ),
+                    {
+                        "g": goal_id,
+                        "s": f"step-{step}",
+                        "st": ["todo", "in_progress", "done", "skipped"][step % 4],
+                        "t": stamp,
+                    },
+                )
+    goals_before, progress_before = _rows(engine, "goal"), _rows(engine, "step_progress")
+    engine.dispose()
+
+    upgraded = open_store(file_url)  # as the bot does on start
+    assert current_revision(upgraded) == "0002"
+    assert _rows(upgraded, "goal") == goals_before and len(goals_before) == 30
+    assert _rows(upgraded, "step_progress") == progress_before and len(progress_before) == 150
+    with transaction(upgraded) as session:  # the old rows read back through the models, the new tables work
+        goal = session.get(Goal, 2)
+        assert goal is not None and goal.note == "note ünïcødé 1" and goal.created_at.tzinfo is not None
+        assert session.get(StepProgress, 150) is not None
+    migrate(upgraded)  # again: nothing to do
+    assert _rows(upgraded, "goal") == goals_before
+    upgraded.dispose()
+
+
+def test_models_match_migrations(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diffs = compare_metadata(context, SQLModel.metadata)
+    ours = [d for d in diffs if OUR_TABLES & set(map(str, _flatten(d)))]
+    assert ours == []
+
+
+def _flatten(diff: object) -> list[object]:
+    out: list[object] = []
+    items = diff if isinstance(diff, (list, tuple)) else [diff]
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            out.extend(_flatten(item))
+        else:
+            out.append(getattr(item, "name", item))
+            table = getattr(item, "table", None)
+            if table is not None:
+                out.append(table.name)
+    return out
+
+
+def test_file_store_pragmas_and_parent_folder(file_url: str, tmp_path: Path) -> None:
+    engine = open_store(file_url)
+    assert (tmp_path / "nested" / "folder" / "store.db").exists()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    engine.dispose()
+
+
+def test_foreign_keys_cascade_and_one_active_goal(engine: Engine) -> None:
+    now = utcnow()
+    with transaction(engine) as session:
+        goal = Goal(user_id="u", roadmap_id="r", active=True, created_at=now, updated_at=now)
+        session.add(goal)
+        session.flush()
+        assert goal.id is not None
+        session.add(StepProgress(goal_id=goal.id, step_id="s", status="done", updated_at=now))
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM goal"))
+        assert conn.execute(text("SELECT count(*) FROM step_progress")).scalar() == 0
+    with pytest.raises(exc.IntegrityError), transaction(engine) as session:
+        session.add(Goal(user_id="u", roadmap_id="a", active=True, created_at=now, updated_at=now))
+        session.add(Goal(user_id="u", roadmap_id="b", active=True, created_at=now, updated_at=now))
+    with pytest.raises(exc.IntegrityError), transaction(engine) as session:
+        session.add(StepProgress(goal_id=999, step_id="s", status="done", updated_at=now))
+    with pytest.raises(exc.IntegrityError), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO goal (user_id, roadmap_id, active, created_at, updated_at) VALUES "
+                "('v', 'r', 1, '2030-01-01', '2030-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO step_progress (goal_id, step_id, status, updated_at) "
+                "VALUES (last_insert_rowid(), 's', 'finished', '2030-01-01')"
+            )
+        )
+
+
+def test_failed_transaction_leaves_nothing(engine: Engine) -> None:
+    now = utcnow()
+    with pytest.raises(RuntimeError), transaction(engine) as session:
+        session.add(Goal(user_id="w", roadmap_id="r", created_at=now, updated_at=now))
+        session.flush()
+        raise RuntimeError("boom")
+    assert _rows(engine, "goal") == []

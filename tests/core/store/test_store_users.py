@@ -1,0 +1,109 @@
+"""A member's own data: export everything, forget everything (nothing left in any table)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine, inspect, text
+
+from bot.core.knowledge.models import Roadmap
+from bot.core.roadmap.service import RoadmapService
+from bot.core.store import add_audit, log_question, record_feedback, transaction
+from bot.core.store.models import StepStatus
+
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+ROADMAP = Roadmap.model_validate(
+    {
+        "id": "tiny",
+        "title": "Tiny",
+        "summary": "Two steps.",
+        "stages": [{"id": "s", "title": "S"}],
+        "steps": [
+            {
+                "id": step,
+                "title": step.title(),
+                "stage": "s",
+                "summary": "x",
+                "learn": ["x"],
+                "done_when": ["y"],
+                "effort_hours": 2,
+                "prerequisites": pres,
+            }
+            for step, pres in (("one", []), ("two", ["one"]))
+        ],
+    }
+)
+
+
+def _populate(engine: Engine, user: str) -> RoadmapService:
+    service = RoadmapService(engine, lambda: [ROADMAP], clock=lambda: NOW)
+    service.set_goal(user, "tiny", target_date=date(2030, 5, 1), note="note of " + user)
+    service.set_status(user, "two", StepStatus.DONE, with_prerequisites=True)
+    with transaction(engine) as session:
+        record_feedback(user, f"question by {user}", ["a", "b"], False, session=session)
+        log_question(user, f"asked by {user}", 0.4, False, session=session)
+        add_audit(user, "faq.add", "added a faq", session=session)
+    return service
+
+
+def _cells_mentioning(engine: Engine, needle: str) -> list[tuple[str, str]]:
+    """Every (table, column) in the whole database whose value contains `needle`."""
+    found = []
+    with engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            for column in inspect(conn).get_columns(table):
+                name = column["name"]
+                hits = conn.execute(
+                    text(f'SELECT count(*) FROM "{table}" WHERE CAST("{name}" AS TEXT) LIKE :n'), {"n": f"%{needle}%"}
+                ).scalar()
+                if hits:
+                    found.append((table, name))
+    return found
+
+
+def _count_rows(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar() or 0
+            for t in inspect(conn).get_table_names()
+            if t != "alembic_version"
+        }
+
+
+def test_export_has_everything(engine: Engine) -> None:
+    service = _populate(engine, "member-42")
+    data = service.export("member-42")
+    json.dumps(data)  # JSON-ready
+    assert data["user_id"] == "member-42"
+    assert data["goals"] == [
+        {
+            "roadmap": "tiny",
+            "active": True,
+            "target_date": "2030-05-01",
+            "note": "note of member-42",
+            "created_at": NOW.isoformat(),
+            "updated_at": NOW.isoformat(),
+        }
+    ]
+    assert {(p["step"], p["status"]) for p in data["progress"]} == {("one", "done"), ("two", "done")}
+    assert data["feedback"][0]["sources"] == ["a", "b"] and not data["feedback"][0]["helpful"]
+    assert data["questions"][0]["question"] == "asked by member-42"
+    assert data["audit"][0]["action"] == "faq.add"
+
+
+def test_forget_leaves_nothing_and_spares_others(engine: Engine) -> None:
+    service = _populate(engine, "member-42")
+    _populate(engine, "other-7")
+    before = _count_rows(engine)
+    counts = service.forget("member-42")
+    assert (counts.goals, counts.step_progress, counts.answer_feedback, counts.question_log) == (1, 2, 1, 1)
+    assert counts.kb_audit_anonymized == 1
+    assert _cells_mentioning(engine, "member-42") == []
+    after = _count_rows(engine)
+    assert after["goal"] == before["goal"] - 1 and after["kb_audit"] == before["kb_audit"]
+    other = service.export("other-7")
+    assert len(other["progress"]) == 2 and other["feedback"] and other["questions"] and other["audit"]
+    empty = service.export("member-42")
+    assert [empty[k] for k in ("goals", "progress", "feedback", "questions", "audit")] == [[]] * 5
+    assert service.forget("member-42").total == 0
