@@ -15,4 +15,8 @@ def make_advisor(settings: Settings, embedder: Embedder | None = None) -> Adviso
 
 
 def make_services(settings: Settings, embedder: Embedder | None = None) -> Services:
-    return Services(make_advisor(settings, embedder), open_store(settings.database_url))
+    return Services(
+        make_advisor(settings, embedder),
+        open_store(settings.database_url),
+        question_retention_days=settings.question_retention_days,
+    )

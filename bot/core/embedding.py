@@ -98,24 +98,32 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model would see, special tokens included."""
-        return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+        encoded = self.model.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)
+        return len(encoded["input_ids"])
 
     def encode(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> Vectors:
+        """Encode in length-sorted batches (less padding), taking the lock per batch.
+
+        A long rebuild thus never holds the model for more than one batch: a member's question
+        waits a fraction of a second, not the whole build.
+        """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        chunks: list[Vectors] = []
-        # Large slices let the library sort by length (less padding); progress is reported per slice.
-        step = self.batch_size * 8
-        with self._encode_lock:
-            for start in range(0, len(texts), step):
-                batch = list(texts[start : start + step])
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            with self._encode_lock:
                 vectors = self.model.encode(
-                    batch, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+                    [texts[i] for i in rows],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
                 )
-                chunks.append(np.asarray(vectors, dtype=np.float32))
-                if progress:
-                    progress(min(start + len(batch), len(texts)), len(texts))
-        return np.vstack(chunks)
+            out[rows] = np.asarray(vectors, dtype=np.float32)
+            if progress:
+                progress(min(start + len(rows), len(texts)), len(texts))
+        return out
 
     def encode_one(self, text: str) -> Vectors:
         vector: Vectors = self.encode([text])[0]

@@ -15,6 +15,7 @@ from bot.core.advisor import Advisor
 from bot.core.answers import Answer
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.knowledge.models import FaqEntry, KnowledgeBase
+from bot.core.moderation import Moderation
 from bot.core.roadmap.matching import suggest
 from bot.core.roadmap.service import RoadmapService
 from bot.core.store import ForgetCounts, log_question, record_feedback, transaction
@@ -23,10 +24,11 @@ log = logging.getLogger(__name__)
 
 
 class Services:
-    def __init__(self, advisor: Advisor, engine: Engine) -> None:
+    def __init__(self, advisor: Advisor, engine: Engine, question_retention_days: int = 90) -> None:
         self.advisor = advisor
         self.engine = engine
         self.roadmaps = RoadmapService(engine, lambda: self.knowledge.roadmaps)
+        self.moderation = Moderation(self, retention_days=question_retention_days)
 
     @property
     def knowledge(self) -> KnowledgeBase:

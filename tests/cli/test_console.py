@@ -21,7 +21,9 @@ def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
 def converse(settings: Settings, embedder, lines: list[str], user: str = "carol") -> str:  # type: ignore[no-untyped-def]
     out = io.StringIO()
     services = make_services(settings, embedder)
-    assert run_console(settings, user=user, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, services=services) == 0
+    assert (
+        run_console(settings, user=user, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, services=services) == 0
+    )
     return out.getvalue()
 
 

@@ -44,7 +44,6 @@ def test_next_steps_text(make_service: Factory, ml_basics: Roadmap) -> None:
     assert text.startswith("**Next steps: ML Basics**")
     assert "1. **Python basics** (`python-basics`)" in text and "in progress" in text
     assert "Why now:" in text and "Learn: syntax; functions" in text and "Read: The Article" in text
-    assert render.render_next is render.render_next_steps
 
 
 def test_complete_text_suggests_another(make_service: Factory, ml_basics: Roadmap, data_basics: Roadmap) -> None:

@@ -1,0 +1,27 @@
+"""Moderators keep the knowledge alive: live reloads, FAQ entries from chat, gaps, feedback, audit.
+
+Adapters reach it as `services.moderation`; the watcher is `bot.core.moderation.watcher.watch_knowledge`.
+"""
+
+from bot.core.moderation.facade import Moderation, ModerationHost
+from bot.core.moderation.models import (
+    AuditEntry,
+    ClosestDoc,
+    FaqChange,
+    FeedbackItem,
+    GapGroup,
+    KbStatus,
+    ReloadResult,
+)
+
+__all__ = [
+    "AuditEntry",
+    "ClosestDoc",
+    "FaqChange",
+    "FeedbackItem",
+    "GapGroup",
+    "KbStatus",
+    "Moderation",
+    "ModerationHost",
+    "ReloadResult",
+]

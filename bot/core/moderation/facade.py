@@ -1,0 +1,241 @@
+"""`Moderation`: what moderators do to keep the knowledge alive, for Discord and the command line alike.
+
+Methods are synchronous and may block for seconds (embedding, disk); async adapters run them in a
+thread. Reloads and FAQ edits are serialised by one lock, so two moderators never race a build.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.core.advisor import Advisor
+from bot.core.errors import IndexUnavailable, InvalidInput
+from bot.core.index.artifacts import current_build, read_manifest
+from bot.core.knowledge.loader import FAQ
+from bot.core.knowledge.models import FaqEntry
+from bot.core.moderation import faq_files
+from bot.core.moderation.gaps import GapSettings, find_gaps
+from bot.core.moderation.models import AuditEntry, FaqChange, FeedbackItem, GapGroup, KbStatus, ReloadResult
+from bot.core.moderation.reload import describe, live_build_id, run_reload
+from bot.core.moderation.reports import audit_entries, feedback_items, index_status
+from bot.core.retrieval import SearchIndex
+from bot.core.store import (
+    add_audit,
+    list_audit,
+    list_feedback,
+    list_questions,
+    purge_questions_older_than,
+    reading,
+    transaction,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETENTION_DAYS = 90
+LOW_CONFIDENCE_MARGIN = 0.1
+GROUP_SIMILARITY = 0.7
+
+
+class ModerationHost(Protocol):
+    """What Moderation needs from the facade that owns it (`Services`)."""
+
+    @property
+    def advisor(self) -> Advisor: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
+
+class Moderation:
+    def __init__(self, host: ModerationHost, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+        self._host = host
+        self.retention_days = retention_days
+        self._lock = threading.RLock()
+        self._last_reload: ReloadResult | None = None
+
+    @property
+    def advisor(self) -> Advisor:
+        return self._host.advisor
+
+    @property
+    def engine(self) -> Engine:
+        return self._host.engine
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return self.advisor.config.knowledge_dir
+
+    @property
+    def last_reload(self) -> ReloadResult | None:
+        return self._last_reload
+
+    # -- the live index ------------------------------------------------------------------------
+    def reload(self, actor: str) -> ReloadResult:
+        """Validate, rebuild what changed and swap the live index; audited. Problems keep the old index."""
+        actor = faq_files.clean_actor(actor)
+        with self._lock:
+            result = run_reload(self.advisor, actor)
+            self._last_reload = result
+            self._audit(actor, "reload", describe(result))
+            return result
+
+    def reload_if_changed(self, actor: str) -> ReloadResult | None:
+        """Reload only when the folder differs from the live index (the watcher's entry point).
+
+        First adopts a build another process may already have made for the same change.
+        """
+        with self._lock:
+            self.advisor.refresh()
+            if self.advisor.stale_reason() is None and live_build_id(self.advisor) == _disk_build(self.advisor):
+                return None
+            return self.reload(actor)
+
+    def refresh(self) -> bool:
+        """Adopt a build written by `roadmap-bot kb reload` in another process; poll it every few seconds."""
+        return self.advisor.refresh()
+
+    def status(self) -> KbStatus:
+        return index_status(self.advisor, self._last_reload)
+
+    # -- FAQ entries -----------------------------------------------------------------------------
+    def add_faq(self, actor: str, question: str, answer: str, tags: Sequence[str] | str = ()) -> FaqChange:
+        """Write faq/<slug-of-question>.md, then reload; if the folder does not validate, the file goes again.
+
+        `actor` is who is recorded (a user id or name, not a mention); `tags` a list or "a,b" text.
+        Raises InvalidInput for unusable input (empty, question > 300 / answer > 4000 chars, > 10 tags).
+        """
+        actor = faq_files.clean_actor(actor)
+        question = faq_files.clean_question(question)
+        answer = faq_files.clean_answer(answer)
+        clean_tags = faq_files.clean_tags(tags)
+        with self._lock:
+            taken = faq_files.taken_ids(self.knowledge_dir) | self._live_ids()
+            path = faq_files.write_new_entry(
+                self.knowledge_dir,
+                faq_files.base_id(question),
+                lambda faq_id: faq_files.render_entry(faq_id, question, answer, clean_tags, actor),
+                taken,
+            )
+            faq_id = path.stem
+            rel = f"{FAQ}/{path.name}"
+            result = self.reload(actor)
+            if not result.ok:
+                path.unlink(missing_ok=True)
+            self._audit(actor, "faq_add" if result.ok else "faq_add_rejected", f"{rel}: {question}")
+            return FaqChange(
+                ok=result.ok, action="add", faq_id=faq_id, path=rel, problems=result.problems, reload=result
+            )
+
+    def remove_faq(self, actor: str, faq_id: str) -> FaqChange:
+        """Delete faq/<id>.md (that folder only) and reload; restored if the reload fails.
+
+        Raises InvalidInput for an id that is not a slug, NotFound (with suggestions) for an unknown one.
+        """
+        actor = faq_files.clean_actor(actor)
+        with self._lock:
+            known = {e.id: e.meta.question for e in self._live_faq()}
+            path = faq_files.entry_path(self.knowledge_dir, faq_id, known)
+            rel = f"{FAQ}/{path.name}"
+            data = path.read_bytes()
+            path.unlink()
+            result = self.reload(actor)
+            if not result.ok:
+                faq_files.restore_file(path, data)
+            self._audit(actor, "faq_remove" if result.ok else "faq_remove_rejected", rel)
+            return FaqChange(
+                ok=result.ok, action="remove", faq_id=path.stem, path=rel, problems=result.problems, reload=result
+            )
+
+    # -- reports -----------------------------------------------------------------------------------
+    def audit(self, limit: int = 50) -> list[AuditEntry]:
+        """Every knowledge change and reload, newest first."""
+        with reading(self.engine) as session:
+            return audit_entries(list_audit(max(0, min(limit, 1000)), session=session))
+
+    def gaps(
+        self,
+        days: int = 30,
+        limit: int = 10,
+        *,
+        low_margin: float = LOW_CONFIDENCE_MARGIN,
+        similarity: float = GROUP_SIMILARITY,
+        related_above: float | None = None,
+    ) -> list[GapGroup]:
+        """The most asked questions the bot abstained on, or answered with confidence below the
+        abstain threshold + `low_margin`, grouped by meaning, each with the closest existing file
+        (if its similarity reaches `related_above`, default: the abstain threshold)."""
+        if days < 1:
+            raise InvalidInput("days must be at least 1")
+        self.purge_expired()
+        with reading(self.engine) as session:
+            rows = list_questions(utcnow() - timedelta(days=days), session=session)
+        threshold = self.advisor.config.abstain_below
+        settings = GapSettings(
+            low_below=threshold + low_margin,
+            similarity=similarity,
+            related_above=threshold if related_above is None else related_above,
+        )
+        return find_gaps(rows, self.advisor.embedder, self._index_for_reading(), settings, limit)
+
+    def feedback(self, days: int = 30, limit: int = 50) -> list[FeedbackItem]:
+        """Answers members voted unhelpful, newest first, with the sources they cited."""
+        if days < 1:
+            raise InvalidInput("days must be at least 1")
+        with reading(self.engine) as session:
+            rows = list_feedback(utcnow() - timedelta(days=days), helpful=False, session=session)
+        return feedback_items(rows, limit)
+
+    def purge_expired(self) -> int:
+        """Delete logged questions older than the retention period; run daily by the bot."""
+        with transaction(self.engine) as session:
+            removed = purge_questions_older_than(self.retention_days, session=session)
+        if removed:
+            log.info("Purged %d logged question(s) older than %d days", removed, self.retention_days)
+        return removed
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _index_for_reading(self) -> SearchIndex:
+        """The live index; a process that has none loaded (the CLI) reads the one on disk rather than
+        building one as a side effect of a report."""
+        loaded = self.advisor.loaded_index
+        if loaded is not None:
+            return loaded
+        if current_build(self.advisor.config.index_dir) is not None:
+            try:
+                return SearchIndex.load(self.advisor.config.index_dir)
+            except IndexUnavailable:
+                log.warning("The index on disk is unreadable; building one")
+        return self.advisor.index
+
+    def _live_faq(self) -> list[FaqEntry]:
+        loaded = self.advisor.loaded_index
+        return list(loaded.artifacts.knowledge.faq) if loaded is not None else []
+
+    def _live_ids(self) -> set[str]:
+        loaded = self.advisor.loaded_index
+        if loaded is None:
+            return set()
+        kb = loaded.artifacts.knowledge
+        return {a.id for a in kb.articles} | {e.id for e in kb.faq}
+
+    def _audit(self, actor: str, action: str, detail: str) -> None:
+        """Audit failures are logged, not raised: the change itself already happened."""
+        try:
+            with transaction(self.engine) as session:
+                add_audit(actor, action, detail, session=session)
+        except (SQLAlchemyError, InvalidInput):
+            log.exception("Could not audit %s by %s", action, actor)
+
+
+def _disk_build(advisor: Advisor) -> str | None:
+    manifest = read_manifest(advisor.config.index_dir)
+    return manifest.build_id if manifest else None

@@ -1,0 +1,74 @@
+"""One reload: validate, build incrementally, swap; a failure leaves the old index serving."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from bot.core.advisor import Advisor
+from bot.core.errors import KnowledgeInvalid
+from bot.core.index.artifacts import read_manifest
+from bot.core.moderation.models import ReloadResult
+from bot.core.store import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def live_build_id(advisor: Advisor) -> str | None:
+    """The build this process serves, or (nothing loaded yet, e.g. the CLI) the one on disk."""
+    index = advisor.loaded_index
+    if index is not None:
+        return index.artifacts.manifest.build_id
+    manifest = read_manifest(advisor.config.index_dir)
+    return manifest.build_id if manifest else None
+
+
+def run_reload(advisor: Advisor, actor: str) -> ReloadResult:
+    """Rebuild from the knowledge folder and make it live; every problem is reported, nothing raised.
+
+    Only changed text is re-embedded (the builder reuses the live build's vectors), and questions
+    keep being answered by the old version until the new one is swapped in.
+    """
+    started = time.perf_counter()
+    previous = live_build_id(advisor)
+    problems: list[str] = []
+    try:
+        report = advisor.rebuild()
+    except KnowledgeInvalid as exc:
+        problems = [str(p) for p in exc.problems]
+    except Exception as exc:  # no passages, disk full, unreadable model: the moderator needs a result, not a crash
+        log.exception("Reload by %s failed", actor)
+        problems = [f"the index could not be built: {exc}"]
+    seconds = round(time.perf_counter() - started, 3)
+    if problems:
+        log.warning("Reload by %s kept build %s: %d problem(s)", actor, previous, len(problems))
+        return ReloadResult(
+            ok=False,
+            problems=problems,
+            build_id=live_build_id(advisor),
+            previous_build_id=previous,
+            seconds=seconds,
+            finished_at=utcnow(),
+            actor=actor,
+        )
+    log.info("Reload by %s: build %s live after %.2f s (%d embedded)", actor, report.build_id, seconds, report.embedded)
+    return ReloadResult(
+        ok=True,
+        build_id=report.build_id,
+        previous_build_id=previous,
+        seconds=seconds,
+        embedded=report.embedded,
+        reused=report.reused,
+        finished_at=utcnow(),
+        actor=actor,
+    )
+
+
+def describe(result: ReloadResult) -> str:
+    """The audit line for a reload."""
+    if result.ok:
+        return (
+            f"build {result.build_id} live: {result.embedded} embedded, {result.reused} reused, {result.seconds:.1f} s"
+        )
+    shown = "; ".join(result.problems[:5]) + ("; ..." if len(result.problems) > 5 else "")
+    return f"failed, build {result.build_id} kept: {len(result.problems)} problem(s): {shown}"

@@ -1,0 +1,111 @@
+"""The bot: receives Settings and Services, loads the model and index before it connects, then the cogs.
+
+No privileged intents: mentions and DMs carry their content without MESSAGE_CONTENT, and every
+other feature is a slash command. Nothing can ping from the bot's messages unless a call opts in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.service import Services
+from bot.discord_app.cooldowns import UserCooldowns
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXTENSIONS = (
+    "bot.discord_app.cogs.errors",
+    "bot.discord_app.cogs.ask",
+    "bot.discord_app.cogs.roadmap",
+    "bot.discord_app.cogs.faq",
+    "bot.discord_app.cogs.privacy",
+    "bot.discord_app.cogs.help",
+)
+
+QUESTIONS_PER_WINDOW = 3
+QUESTION_WINDOW_SECONDS = 30.0
+
+
+def intents() -> discord.Intents:
+    """Default intents (guilds, guild and DM messages) without the privileged message_content."""
+    chosen = discord.Intents.default()
+    chosen.message_content = False
+    chosen.members = False
+    chosen.presences = False
+    return chosen
+
+
+class RoadmapBot(commands.Bot):
+    """Slash commands, mention and DM answers over one `Services` facade.
+
+    `load_index=False` and `sync_on_start=False` serve the `sync` subcommand, which needs the
+    command tree but neither the model nor a gateway connection.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        services: Services,
+        *,
+        load_index: bool = True,
+        sync_on_start: bool = True,
+        question_rate: tuple[int, float] = (QUESTIONS_PER_WINDOW, QUESTION_WINDOW_SECONDS),
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.services = services
+        self.load_index = load_index
+        self.sync_on_start = sync_on_start
+        self.question_cooldowns = UserCooldowns(*question_rate)
+
+    async def setup_hook(self) -> None:
+        """Runs once, before the gateway connects: the first question must not pay for the model load."""
+        if self.load_index:
+            log.info("Loading the embedding model and the knowledge index...")
+            await asyncio.to_thread(self.services.advisor.ensure_index, log.info)
+            await asyncio.to_thread(lambda: self.services.advisor.embedder.model)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.sync_on_start:
+            synced = await self.sync_commands()
+            log.info("Synced %d application commands", len(synced))
+
+    async def sync_commands(self) -> list[app_commands.AppCommand]:
+        """To the configured guild (instant, for development) or globally (may take an hour to show)."""
+        guild_id = self.settings.discord_guild_id
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            return await self.tree.sync(guild=guild)
+        return await self.tree.sync()
+
+    async def run_blocking(self, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Model, search and database work runs in a worker thread so the gateway heartbeat never stalls."""
+        return await asyncio.to_thread(func, *args, **kwargs)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: questions in messages are handled by the ask cog's listener."""
+
+    async def on_ready(self) -> None:
+        log.info(
+            "Connected as %s (id %s) to %d server(s)", self.user, self.user.id if self.user else "?", len(self.guilds)
+        )
+
+
+Interaction = discord.Interaction[RoadmapBot]

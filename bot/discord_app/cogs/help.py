@@ -1,0 +1,42 @@
+"""`/help`: what the bot can do, generated from the command tree so it never drifts from the commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.client import Interaction, RoadmapBot
+from bot.discord_app.embeds import help_embed
+
+
+def usage(command: app_commands.Command[Any, ..., Any]) -> str:
+    """`/roadmap goal <roadmap> [target_date]`: required options in <>, optional ones in []."""
+    options = [f"<{p.name}>" if p.required else f"[{p.name}]" for p in command.parameters]
+    return " ".join([f"/{command.qualified_name}", *options])
+
+
+def command_list(tree: app_commands.CommandTree[RoadmapBot]) -> list[tuple[str, str]]:
+    """(usage, description) for every slash command, subcommands included, in registration order."""
+    found: list[tuple[str, str]] = []
+    for command in tree.get_commands(type=discord.AppCommandType.chat_input):
+        if isinstance(command, app_commands.Group):
+            found += [(usage(c), c.description) for c in command.walk_commands() if isinstance(c, app_commands.Command)]
+        elif isinstance(command, app_commands.Command):
+            found.append((usage(command), command.description))
+    return found
+
+
+class Help(commands.Cog):
+    def __init__(self, bot: RoadmapBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="What this bot can do")
+    async def help(self, interaction: Interaction) -> None:
+        await interaction.response.send_message(embed=help_embed(command_list(self.bot.tree)), ephemeral=True)
+
+
+async def setup(bot: RoadmapBot) -> None:
+    await bot.add_cog(Help(bot))

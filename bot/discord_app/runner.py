@@ -1,0 +1,116 @@
+"""Process entry points: run the bot until SIGINT/SIGTERM, or log in once to sync the commands.
+
+The token goes from Settings (a SecretStr, masked in any repr) straight to discord.py; nothing here
+logs or prints it. Shutdown closes the gateway first, then the database engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import discord
+
+from bot.core.errors import RoadmapBotError
+from bot.core.service import Services
+from bot.discord_app.client import RoadmapBot
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN = "DISCORD_TOKEN is not set; put the bot token in the environment or .env."
+BAD_TOKEN = "Discord refused the token; check DISCORD_TOKEN (Developer Portal > your app > Bot > Reset Token)."
+
+
+def run_discord(settings: Settings) -> int:
+    """`roadmap-bot run` with a token: serve until interrupted; the exit code says how it ended."""
+    if settings.discord_token is None:
+        log.error(NO_TOKEN)
+        return 2
+    from bot.wiring import make_services
+
+    services = make_services(settings)
+    try:
+        return asyncio.run(serve(settings, services, settings.discord_token.get_secret_value()))
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+        return 130
+    finally:
+        services.close()
+
+
+def sync_discord(settings: Settings) -> int:
+    """`roadmap-bot sync`: log in, register the slash commands, exit (no gateway, no model)."""
+    if settings.discord_token is None:
+        log.error(NO_TOKEN)
+        return 2
+    from bot.wiring import make_services
+
+    services = make_services(settings)
+    try:
+        return asyncio.run(sync_once(settings, services, settings.discord_token.get_secret_value()))
+    finally:
+        services.close()
+
+
+def _install_signal_handlers(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> list[signal.Signals]:
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+            continue
+        installed.append(sig)
+    return installed
+
+
+async def serve(settings: Settings, services: Services, token: str, stop: asyncio.Event | None = None) -> int:
+    """Run the bot until `stop` is set (SIGINT and SIGTERM set it) or the connection ends for good."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = _install_signal_handlers(loop, stop)
+    try:
+        async with RoadmapBot(settings, services) as bot:
+            gateway = asyncio.create_task(bot.start(token), name="discord-gateway")
+            stopping = asyncio.create_task(stop.wait(), name="discord-stop")
+            await asyncio.wait({gateway, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if stopping.done():
+                log.info("Shutting down: closing the Discord connection")
+                await bot.close()
+            stopping.cancel()
+            return await _outcome(gateway)
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+        log.info("Discord bot stopped")
+
+
+async def _outcome(gateway: asyncio.Task[None]) -> int:
+    try:
+        await gateway
+    except discord.LoginFailure:
+        log.error(BAD_TOKEN)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        log.error("Discord refused the requested intents; this bot needs no privileged intents.")
+        return 1
+    except RoadmapBotError as exc:
+        log.error("Could not start: %s", exc)
+        return 1
+    except asyncio.CancelledError:
+        return 0
+    return 0
+
+
+async def sync_once(settings: Settings, services: Services, token: str) -> int:
+    async with RoadmapBot(settings, services, load_index=False, sync_on_start=False) as bot:
+        try:
+            await bot.login(token)
+        except discord.LoginFailure:
+            log.error(BAD_TOKEN)
+            return 1
+        synced = await bot.sync_commands()
+        where = f"server {settings.discord_guild_id}" if settings.discord_guild_id else "all servers (global)"
+        names = ", ".join(sorted(c.name for c in synced))
+        print(f"Synced {len(synced)} commands to {where}: {names}")
+    return 0

@@ -1,0 +1,104 @@
+"""The process runner: starts the real bot, stops cleanly on SIGTERM or a stop event, never logs the token."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import threading
+import time
+
+import pytest
+from discord_standin import DiscordStandIn, patched_discord
+from pydantic import SecretStr
+
+from bot.core.service import Services
+from bot.discord_app.runner import serve
+from bot.settings import Settings
+
+TOKEN = "secret-token-that-must-never-be-logged"
+
+
+async def _serve_until(settings: Settings, services: Services, stop: asyncio.Event | None, trigger: str) -> int:
+    standin = DiscordStandIn(token=TOKEN, check_token=True)
+    await standin.start()
+    try:
+        with patched_discord(standin):
+            configured = settings.model_copy(update={"discord_guild_id": standin.guild.id})
+            running = asyncio.create_task(serve(configured, services, TOKEN, stop=stop))
+            await standin.wait_until(lambda: standin.command_names() and standin.connections, timeout=10)
+            await standin.wait_until(lambda: any(c.ready for c in standin.connections), timeout=10)
+            if trigger == "signal":
+                os.kill(os.getpid(), signal.SIGTERM)
+            else:
+                assert stop is not None
+                stop.set()
+            code = await asyncio.wait_for(running, timeout=10)
+            assert all(c.closed for c in standin.connections)  # the gateway was closed, not dropped
+            return code
+    finally:
+        await standin.stop()
+
+
+async def test_serve_stops_on_sigterm_without_logging_the_token(
+    settings: Settings, services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert await _serve_until(settings, services, None, "signal") == 0
+    assert "Shutting down" in caplog.text and "Synced 5 application commands" in caplog.text
+    assert TOKEN not in caplog.text
+    # The handlers are removed again: SIGTERM is back to its default.
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+async def test_serve_stops_on_request(settings: Settings, services: Services) -> None:
+    assert await _serve_until(settings, services, asyncio.Event(), "event") == 0
+
+
+async def test_a_refused_token_exits_with_an_error(settings: Settings, services: Services) -> None:
+    standin = DiscordStandIn(token=TOKEN, check_token=True)
+    await standin.start()
+    try:
+        with patched_discord(standin):
+            assert await serve(settings, services, "wrong-token") == 1
+    finally:
+        await standin.stop()
+
+
+def test_run_discord_serves_until_sigterm_then_closes_the_database(
+    settings: Settings, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real entry point (`roadmap-bot run`): asyncio.run in the main thread, the stand-in in another."""
+    from bot.discord_app.runner import run_discord
+
+    closed: list[bool] = []
+    real_close = services.close
+    monkeypatch.setattr(services, "close", lambda: (closed.append(True), real_close())[1])
+    monkeypatch.setattr("bot.wiring.make_services", lambda _settings: services)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    standin = DiscordStandIn(token=TOKEN, check_token=True)
+    asyncio.run_coroutine_threadsafe(standin.start(), loop).result(5)
+
+    def stop_when_ready() -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(c.ready for c in list(standin.connections)):
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    try:
+        with patched_discord(standin):
+            configured = settings.model_copy(
+                update={"discord_guild_id": standin.guild.id, "discord_token": SecretStr(TOKEN)}
+            )
+            threading.Thread(target=stop_when_ready, daemon=True).start()
+            assert run_discord(configured) == 0
+    finally:
+        asyncio.run_coroutine_threadsafe(standin.stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+    assert closed == [True]
+    assert standin.command_names() == {"ask", "faq", "help", "roadmap", "privacy"}
