@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
@@ -25,11 +26,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--batch", metavar="FILE", help="one question per line from FILE ('-' for stdin)")
     ask.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default=None, help=argparse.SUPPRESS)
-    ask.set_defaults(func=cmd_ask)
+    ask.set_defaults(func=cmd_ask, quiet_logs=True)
 
     chat = sub.add_parser("chat", help="an interactive console session with the advisor")
     chat.add_argument("--user", default=None, help="whose roadmap the console uses (default: your OS user name)")
-    chat.set_defaults(func=cmd_chat)
+    chat.set_defaults(func=cmd_chat, quiet_logs=True)
 
     run = sub.add_parser("run", help="connect to Discord when DISCORD_TOKEN is set, else start the console")
     run.add_argument("--user", default=None, help=argparse.SUPPRESS)
@@ -119,11 +120,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.discord_token is None:
         print("No DISCORD_TOKEN set: starting the console advisor. (Set it in .env to run the Discord bot.)")
+        if not args.verbose:
+            logging.getLogger().setLevel(logging.WARNING)  # the console is the interface; logs would clutter it
         return cmd_chat(args, settings)
-    try:
-        from bot.discord_app.runner import run_discord  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        print("The Discord adapter is not available in this build.", file=sys.stderr)
-        return 1
-    code: int = run_discord(settings)
-    return code
+    from bot.discord_app.runner import run_discord
+
+    return run_discord(settings)

@@ -7,6 +7,7 @@ two incomparable scales; docs/retrieval.md has the measurements behind the choic
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +20,9 @@ from bot.core.chunking import Passage
 from bot.core.embedding import Vectors
 from bot.core.errors import IndexUnavailable
 from bot.core.index.artifacts import Artifacts, current_build, read_build
+
+# bm25s sets its own logger to DEBUG on import; its chatter is not ours to print.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60
