@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.core.service import Services
 from bot.discord_app.cooldowns import UserCooldowns
+from bot.discord_app.moderation_tasks import REFRESH_SECONDS, ModerationTasks
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ EXTENSIONS = (
     "bot.discord_app.cogs.faq",
     "bot.discord_app.cogs.privacy",
     "bot.discord_app.cogs.help",
+    "bot.discord_app.cogs.kb",
 )
 
 QUESTIONS_PER_WINDOW = 3
@@ -50,7 +52,8 @@ class RoadmapBot(commands.Bot):
     """Slash commands, mention and DM answers over one `Services` facade.
 
     `load_index=False` and `sync_on_start=False` serve the `sync` subcommand, which needs the
-    command tree but neither the model nor a gateway connection.
+    command tree but neither the model nor a gateway connection (nor the background tasks).
+    `kb_refresh_seconds` is how often a build made by another process is looked for.
     """
 
     def __init__(
@@ -61,6 +64,7 @@ class RoadmapBot(commands.Bot):
         load_index: bool = True,
         sync_on_start: bool = True,
         question_rate: tuple[int, float] = (QUESTIONS_PER_WINDOW, QUESTION_WINDOW_SECONDS),
+        kb_refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -73,6 +77,9 @@ class RoadmapBot(commands.Bot):
         self.load_index = load_index
         self.sync_on_start = sync_on_start
         self.question_cooldowns = UserCooldowns(*question_rate)
+        self.moderation_tasks = ModerationTasks(
+            services.moderation, watch=settings.watch_knowledge, refresh_seconds=kb_refresh_seconds
+        )
 
     async def setup_hook(self) -> None:
         """Runs once, before the gateway connects: the first question must not pay for the model load."""
@@ -85,6 +92,13 @@ class RoadmapBot(commands.Bot):
         if self.sync_on_start:
             synced = await self.sync_commands()
             log.info("Synced %d application commands", len(synced))
+        if self.load_index:
+            self.moderation_tasks.start()
+
+    async def close(self) -> None:
+        """Background tasks end first: a reload in flight finishes before the connection closes."""
+        await self.moderation_tasks.stop()
+        await super().close()
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """To the configured guild (instant, for development) or globally (may take an hour to show)."""

@@ -31,6 +31,17 @@ EXPECTED = {
     "privacy export": {},
     "privacy forget": {},
 }
+# The moderators' group: hidden by default from members without Manage Server.
+EXPECTED_KB = {
+    "kb reload": {},
+    "kb status": {},
+    "kb faq-add": {},
+    "kb faq-remove": {"id": (True, True)},
+    "kb audit": {"limit": (False, False)},
+    "kb gaps": {"days": (False, False)},
+    "kb feedback": {"days": (False, False)},
+}
+ALL_NAMES = {"ask", "faq", "help", "roadmap", "privacy", "kb"}
 
 
 def leaves(commands: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -54,15 +65,18 @@ async def test_synced_tree_names_options_autocomplete_and_permissions(
     assert sync[0].route == f"/applications/{standin.application_id}/guilds/{standin.guild.id}/commands"
     assert standin.global_commands == []
     synced = standin.guild_commands[standin.guild.id]
-    assert standin.command_names() == {"ask", "faq", "help", "roadmap", "privacy"}
+    assert standin.command_names() == ALL_NAMES
     found = leaves(synced)
-    assert set(found) == set(EXPECTED)
-    for name, options in EXPECTED.items():
+    assert set(found) == set(EXPECTED) | set(EXPECTED_KB)
+    for name, options in {**EXPECTED, **EXPECTED_KB}.items():
         schema = found[name]
         assert schema["description"], name
         got = {o["name"]: (bool(o.get("required")), bool(o.get("autocomplete"))) for o in schema.get("options", [])}
         assert got == options, name
-    for command in synced:  # everyone may use every command; nothing needs a permission
+    for command in synced:  # everyone may use every command but the moderators' group
+        if command["name"] == "kb":
+            assert int(command["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
+            continue
         assert command.get("default_member_permissions") is None
         assert standin.command_visible_to(command["name"], standin.member)
     ask_question = next(o for o in found["ask"]["options"] if o["name"] == "question")
@@ -81,7 +95,7 @@ async def test_every_extension_loads_and_command_names_are_unique(settings: Sett
             await bot.load_extension(extension)
         names = [c.qualified_name for c in bot.tree.walk_commands()]
         assert len(names) == len(set(names)) and len(names) >= len(EXPECTED)
-        assert {n for n in names if " " in n} | {"ask", "faq", "help"} >= set(EXPECTED)
+        assert {n for n in names if " " in n} | {"ask", "faq", "help"} >= set(EXPECTED) | set(EXPECTED_KB)
     finally:
         await bot.close()
     assert not intents().message_content and not intents().members
@@ -94,13 +108,22 @@ async def test_help_lists_every_command_from_the_tree(env: tuple[RoadmapBot, Dis
     text = "\n".join(f["value"] for f in reply.embed["fields"])
     for name in EXPECTED:
         assert f"`/{name}" in text
+    assert "`/kb" not in text  # an ordinary member cannot use it, so it is not offered
     assert "`/roadmap goal <roadmap> [target_date]` — Choose the roadmap" in text
     assert "mention me" in reply.embed["description"]
 
 
+async def test_help_shows_moderators_the_kb_commands(env: tuple[RoadmapBot, DiscordStandIn]) -> None:
+    _, standin = env
+    reply = await (await standin.interact(standin.slash("help", user=standin.moderator))).response()
+    text = "\n".join(f["value"] for f in reply.embed["fields"])
+    for name in [*EXPECTED, *EXPECTED_KB]:
+        assert f"`/{name}" in text
+
+
 async def test_global_sync_without_a_guild_id(settings: Settings, services: Services) -> None:
     async with running_bot(lambda: RoadmapBot(settings, services), capture_loggers=("discord", "bot")) as (_, standin):
-        assert standin.command_names(False) == {"ask", "faq", "help", "roadmap", "privacy"}
+        assert standin.command_names(False) == ALL_NAMES
         assert standin.guild_commands.get(standin.guild.id, []) == []
 
 
@@ -115,9 +138,9 @@ async def test_sync_subcommand_logs_in_syncs_and_exits(
             assert await sync_once(configured, services, standin.token) == 0
     finally:
         await standin.stop()
-    assert standin.command_names() == {"ask", "faq", "help", "roadmap", "privacy"}
+    assert standin.command_names() == ALL_NAMES
     assert not standin.connections  # it never opened the gateway
-    assert "Synced 5 commands to server" in capsys.readouterr().out
+    assert "Synced 6 commands to server" in capsys.readouterr().out
     args = build_parser().parse_args(["sync", "--global"])
     assert args.func is cmd_sync and args.global_sync
 

@@ -46,7 +46,7 @@ async def test_serve_stops_on_sigterm_without_logging_the_token(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     assert await _serve_until(settings, services, None, "signal") == 0
-    assert "Shutting down" in caplog.text and "Synced 5 application commands" in caplog.text
+    assert "Shutting down" in caplog.text and "Synced 6 application commands" in caplog.text
     assert TOKEN not in caplog.text
     # The handlers are removed again: SIGTERM is back to its default.
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
@@ -101,4 +101,4 @@ def test_run_discord_serves_until_sigterm_then_closes_the_database(
         thread.join(5)
         loop.close()
     assert closed == [True]
-    assert standin.command_names() == {"ask", "faq", "help", "roadmap", "privacy"}
+    assert standin.command_names() == {"ask", "faq", "help", "roadmap", "privacy", "kb"}

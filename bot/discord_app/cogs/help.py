@@ -18,10 +18,19 @@ def usage(command: app_commands.Command[Any, ..., Any]) -> str:
     return " ".join([f"/{command.qualified_name}", *options])
 
 
-def command_list(tree: app_commands.CommandTree[RoadmapBot]) -> list[tuple[str, str]]:
-    """(usage, description) for every slash command, subcommands included, in registration order."""
+def command_list(
+    tree: app_commands.CommandTree[RoadmapBot], permissions: discord.Permissions | None = None
+) -> list[tuple[str, str]]:
+    """(usage, description) for every slash command the member may use, in registration order.
+
+    Commands whose default permissions the member lacks (the moderators' `/kb`) are left out, as
+    Discord hides them from that member too; `permissions=None` (a DM) leaves out all of those.
+    """
     found: list[tuple[str, str]] = []
     for command in tree.get_commands(type=discord.AppCommandType.chat_input):
+        required = command.default_permissions
+        if required is not None and (permissions is None or not required.is_subset(permissions)):
+            continue
         if isinstance(command, app_commands.Group):
             found += [(usage(c), c.description) for c in command.walk_commands() if isinstance(c, app_commands.Command)]
         elif isinstance(command, app_commands.Command):
@@ -35,7 +44,9 @@ class Help(commands.Cog):
 
     @app_commands.command(name="help", description="What this bot can do")
     async def help(self, interaction: Interaction) -> None:
-        await interaction.response.send_message(embed=help_embed(command_list(self.bot.tree)), ephemeral=True)
+        permissions = interaction.permissions if interaction.guild is not None else None
+        commands_shown = command_list(self.bot.tree, permissions)
+        await interaction.response.send_message(embed=help_embed(commands_shown), ephemeral=True)
 
 
 async def setup(bot: RoadmapBot) -> None:
