@@ -47,9 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    if args.command is None:
-        args = parser.parse_args(["run", *(list(argv) if argv is not None else sys.argv[1:])])
+    given = list(argv) if argv is not None else sys.argv[1:]
+    args = parser.parse_args(given)
+    if args.command is None:  # the main job: Discord with a token, else the console advisor
+        args = parser.parse_args([*given, "run"])
     try:
         settings = Settings().resolved()
     except Exception as exc:  # pydantic's ValidationError names the bad variable
