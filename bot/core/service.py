@@ -18,7 +18,7 @@ from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.moderation import Moderation
 from bot.core.roadmap.matching import suggest
 from bot.core.roadmap.service import RoadmapService
-from bot.core.store import ForgetCounts, log_question, record_feedback, transaction
+from bot.core.store import ForgetCounts, VoteResult, log_question, record_feedback, record_vote, transaction
 
 log = logging.getLogger(__name__)
 
@@ -37,18 +37,35 @@ class Services:
 
     # -- questions -------------------------------------------------------------------------
     def ask(self, question: str, user_id: str | None = None, k: int = 5) -> Answer:
+        return self.ask_logged(question, user_id, k=k)[0]
+
+    def ask_logged(self, question: str, user_id: str | None, k: int = 5) -> tuple[Answer, int | None]:
+        """The answer and the id of its question_log row (None when not logged).
+
+        The id is all a vote button needs to carry: the row keeps the question and the cited sources.
+        """
         answer = self.advisor.ask(question, k=k)
-        if user_id is not None and answer.question:
-            try:
-                with transaction(self.engine) as session:
-                    log_question(user_id, answer.question, answer.confidence, answer.abstained, session=session)
-            except InvalidInput:
-                log.warning("Not logging a question from an invalid user id")
-        return answer
+        if user_id is None or not answer.question:
+            return answer, None
+        sources = [c.source for c in answer.citations]
+        try:
+            with transaction(self.engine) as session:
+                row = log_question(
+                    user_id, answer.question, answer.confidence, answer.abstained, session=session, sources=sources
+                )
+        except InvalidInput:
+            log.warning("Not logging a question from an invalid user id")
+            return answer, None
+        return answer, row.id
 
     def record_feedback(self, user_id: str, question: str, sources: Sequence[str], helpful: bool) -> None:
         with transaction(self.engine) as session:
             record_feedback(user_id, question, sources, helpful, session=session)
+
+    def vote(self, question_id: int, user_id: str, helpful: bool) -> VoteResult:
+        """A member's verdict on the answer to a logged question; one per member, refused once it is gone."""
+        with transaction(self.engine) as session:
+            return record_vote(question_id, user_id, helpful, session=session)
 
     # -- FAQ and articles --------------------------------------------------------------------
     def faq_entries(self) -> list[FaqEntry]:

@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.core.service import Services
 from bot.discord_app.cooldowns import UserCooldowns
 from bot.discord_app.moderation_tasks import REFRESH_SECONDS, ModerationTasks
+from bot.discord_app.views import RecentVotes
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class RoadmapBot(commands.Bot):
         self.load_index = load_index
         self.sync_on_start = sync_on_start
         self.question_cooldowns = UserCooldowns(*question_rate)
+        self.recent_votes = RecentVotes()
         self.moderation_tasks = ModerationTasks(
             services.moderation, watch=settings.watch_knowledge, refresh_seconds=kb_refresh_seconds
         )

@@ -1,27 +1,33 @@
 """Buttons: answer feedback, marking next steps, confirming prerequisites and erasing one's data.
 
-Buttons on a member's own data answer only that member (`OwnerView.interaction_check`); anyone
-else pressing them gets a private refusal. Every press that touches the database defers first.
+Vote and step buttons stay under messages for days, so they are persistent (`DynamicItem`): their
+custom_id carries everything a press needs, they have no timeout and they work after a restart.
+The confirmations (prerequisites, forget) are short-lived views that remove themselves on timeout.
+
+Buttons on a member's own data answer only that member; anyone else pressing them gets a private
+refusal. Every press that touches the database defers first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import re
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
 
 from bot.core.roadmap import render
 from bot.core.roadmap.schemas import NextSteps
+from bot.core.store import VoteResult
 from bot.core.store.models import StepStatus
 from bot.discord_app import limits
 from bot.discord_app.failures import send_failure
 from bot.discord_app.wording import discord_wording
 
 if TYPE_CHECKING:
-    from bot.discord_app.client import Interaction
+    from bot.discord_app.client import Interaction, RoadmapBot
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,14 @@ VIEW_TIMEOUT = 600.0
 NOT_YOURS = "These buttons belong to the member who asked; run the command yourself to get your own."
 PREREQUISITES_HINT = "the button below"
 MAX_STEP_ROWS = 5
+ALREADY_VOTED = "You already voted on this answer — thanks!"
+TOO_OLD = "Thanks for wanting to help, but this answer is too old to rate. Ask again to rate a fresh answer."
+RECENT_VOTES = 10_000
+
+# Persistent buttons: every press is routed by custom_id alone (discord.py DynamicItem), so these
+# templates are a contract with messages already sent. Change them only by adding new ones.
+VOTE_TEMPLATE = r"rb:vote:(?P<vote>[01]):(?P<question_id>[0-9]{1,19})"
+STEP_TEMPLATE = r"rb:step:(?P<action>start|done):(?P<owner>[0-9]{1,20}):(?P<step>[a-z0-9-]+)"
 
 Editable = discord.Message | discord.WebhookMessage | discord.InteractionMessage
 
@@ -66,76 +80,187 @@ class OwnerView(BaseView):
         return True
 
 
-class FeedbackView(BaseView):
-    """'Was this helpful?' Anyone reading the answer may vote once; each vote is stored with its sources."""
+class RecentVotes:
+    """Votes this process took lately, so a repeated press is refused at once, without deferring.
 
-    def __init__(self, question: str, sources: Sequence[str]) -> None:
-        super().__init__()
-        self.question = question
-        self.sources = list(sources)
-        self.voters: set[int] = set()
+    Only a shortcut (bounded, forgotten on restart): the store has the final word on one vote per member.
+    """
 
-    @discord.ui.button(label="Helpful", emoji="👍", style=discord.ButtonStyle.secondary)
-    async def helpful(self, interaction: Interaction, button: discord.ui.Button[FeedbackView]) -> None:
-        await self._vote(interaction, True)
+    def __init__(self, size: int = RECENT_VOTES) -> None:
+        self.size = size
+        self._keys: OrderedDict[tuple[int, int], None] = OrderedDict()
 
-    @discord.ui.button(label="Not helpful", emoji="👎", style=discord.ButtonStyle.secondary)
-    async def not_helpful(self, interaction: Interaction, button: discord.ui.Button[FeedbackView]) -> None:
-        await self._vote(interaction, False)
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
 
-    async def _vote(self, interaction: Interaction, helpful: bool) -> None:
-        if interaction.user.id in self.voters:
-            await interaction.response.send_message("You already voted on this answer — thanks!", ephemeral=True)
+    def add(self, key: tuple[int, int]) -> None:
+        self._keys[key] = None
+        self._keys.move_to_end(key)
+        while len(self._keys) > self.size:
+            self._keys.popitem(last=False)
+
+    def discard(self, key: tuple[int, int]) -> None:
+        self._keys.pop(key, None)
+
+
+def _bot(interaction: discord.Interaction[Any]) -> RoadmapBot:
+    """Dynamic items get discord.py's generic interaction; in this app the client is always the RoadmapBot."""
+    return cast("RoadmapBot", interaction.client)
+
+
+def fits(custom_id: str, item: type[discord.ui.DynamicItem[Any]]) -> bool:
+    """Whether `custom_id` is one Discord accepts and `item`'s template will parse back."""
+    return len(custom_id) <= limits.CUSTOM_ID and item.__discord_ui_compiled_template__.fullmatch(custom_id) is not None
+
+
+def vote_custom_id(question_id: int, helpful: bool) -> str:
+    return f"rb:vote:{int(helpful)}:{question_id}"
+
+
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=VOTE_TEMPLATE):
+    """👍 or 👎 under an answer. The custom_id names the logged question, so a press needs no memory of the
+    answer and works after a restart; the vote is stored with that question and the sources it cited.
+    """
+
+    def __init__(self, question_id: int, helpful: bool) -> None:
+        label, emoji = ("Helpful", "👍") if helpful else ("Not helpful", "👎")
+        button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
+            label=label,
+            emoji=emoji,
+            style=discord.ButtonStyle.secondary,
+            custom_id=vote_custom_id(question_id, helpful),
+        )
+        super().__init__(button)
+        self.question_id = question_id
+        self.helpful = helpful
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["question_id"]), match["vote"] == "1")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.vote(interaction)
+        except Exception as exc:  # discord.py would only log it; the member deserves an answer
+            await send_failure(interaction, exc)
+
+    async def vote(self, interaction: discord.Interaction[Any]) -> None:
+        bot = _bot(interaction)
+        key = (self.question_id, interaction.user.id)
+        if key in bot.recent_votes:
+            await interaction.response.send_message(ALREADY_VOTED, ephemeral=True)
             return
-        self.voters.add(interaction.user.id)  # before any await: a double click must not vote twice
+        bot.recent_votes.add(key)  # before any await: a double click must not vote twice
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            bot = interaction.client
-            await bot.run_blocking(
-                bot.services.record_feedback, str(interaction.user.id), self.question, self.sources, helpful
-            )
+            result = await bot.run_blocking(bot.services.vote, self.question_id, str(interaction.user.id), self.helpful)
         except Exception:
-            self.voters.discard(interaction.user.id)  # let them try again
+            bot.recent_votes.discard(key)  # let them try again
             raise
-        thanks = "Thanks — glad it helped!" if helpful else "Thanks — this helps moderators improve the knowledge base."
-        await interaction.followup.send(thanks, ephemeral=True)
+        if result is VoteResult.TOO_OLD:
+            bot.recent_votes.discard(key)
+        await interaction.followup.send(vote_reply(result, self.helpful), ephemeral=True)
 
 
-class StepButton(discord.ui.Button["NextStepsView"]):
-    def __init__(self, step_id: str, title: str, status: StepStatus, row: int) -> None:
+def vote_reply(result: VoteResult, helpful: bool) -> str:
+    if result is VoteResult.ALREADY_VOTED:
+        return ALREADY_VOTED
+    if result is VoteResult.TOO_OLD:
+        return TOO_OLD
+    return "Thanks — glad it helped!" if helpful else "Thanks — this helps moderators improve the knowledge base."
+
+
+class FeedbackView(discord.ui.View):
+    """'Was this helpful?' Anyone reading the answer may vote once. No timeout: the buttons stay usable."""
+
+    def __init__(self, question_id: int) -> None:
+        super().__init__(timeout=None)
+        self.add_item(VoteButton(question_id, True))
+        self.add_item(VoteButton(question_id, False))
+
+
+STEP_ACTIONS = {"start": StepStatus.IN_PROGRESS, "done": StepStatus.DONE}
+
+
+def step_custom_id(owner_id: int, step_id: str, status: StepStatus) -> str:
+    action = "done" if status is StepStatus.DONE else "start"
+    return f"rb:step:{action}:{owner_id}:{step_id}"
+
+
+class StepButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=STEP_TEMPLATE):
+    """Start or Done on one suggested step. The custom_id names the owner and the step, so only the owner
+    may press it, and it works after a restart.
+    """
+
+    def __init__(
+        self, owner_id: int, step_id: str, status: StepStatus, title: str | None = None, row: int | None = None
+    ) -> None:
         verb = "Done" if status is StepStatus.DONE else "Start"
         style = discord.ButtonStyle.success if status is StepStatus.DONE else discord.ButtonStyle.primary
-        super().__init__(label=limits.clip(f"{verb}: {title}", limits.BUTTON_LABEL), style=style, row=row)
+        label = limits.clip(f"{verb}: {title}", limits.BUTTON_LABEL) if title else verb
+        button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
+            label=label, style=style, custom_id=step_custom_id(owner_id, step_id, status)
+        )
+        super().__init__(button, row=row)
+        self.owner_id = owner_id
         self.step_id = step_id
         self.status = status
 
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["owner"]), match["step"], STEP_ACTIONS[match["action"]])
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return False
+        return True
+
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        assert self.view is not None
-        await self.view.mark(interaction, self.step_id, self.status)
+        try:
+            await self.mark(interaction)
+        except Exception as exc:  # discord.py would only log it; the member deserves an answer
+            await send_failure(interaction, exc)
 
-
-class NextStepsView(OwnerView):
-    """Start or finish one of the suggested steps; the message then shows the new next steps."""
-
-    def __init__(self, owner_id: int, result: NextSteps) -> None:
-        super().__init__(owner_id)
-        for row, step in enumerate(result.steps[:MAX_STEP_ROWS]):
-            if step.status is StepStatus.TODO:
-                self.add_item(StepButton(step.id, step.title, StepStatus.IN_PROGRESS, row))
-            self.add_item(StepButton(step.id, step.title, StepStatus.DONE, row))
-
-    async def mark(self, interaction: Interaction, step_id: str, status: StepStatus) -> None:
+    async def mark(self, interaction: discord.Interaction[Any]) -> None:
+        """Set the status, then show what changed and the new next steps in the same message."""
         await interaction.response.defer()
-        bot, user = interaction.client, str(interaction.user.id)
-        change = await bot.run_blocking(bot.services.roadmaps.set_status, user, step_id, status)
+        bot, user = _bot(interaction), str(self.owner_id)
+        change = await bot.run_blocking(bot.services.roadmaps.set_status, user, self.step_id, self.status)
         result = await bot.run_blocking(bot.services.roadmaps.next_steps, user)
         before = render.render_status_change(change, "`/roadmap done`")
         text = next_steps_text(bot.services.article_titles(), result, before)
-        view = NextStepsView(self.owner_id, result) if result.steps else None
-        self.stop()
-        message = await interaction.edit_original_response(content=text, view=view)
-        if view is not None:
-            view.message = message
+        await interaction.edit_original_response(content=text, view=next_steps_view(self.owner_id, result))
+
+
+class NextStepsView(discord.ui.View):
+    """Start or finish one of the suggested steps; the message then shows the new next steps.
+
+    No timeout: the buttons carry everything a press needs. A step whose custom_id would not fit
+    gets no button (`/roadmap start|done` still reach it) rather than one that dies on restart.
+    """
+
+    def __init__(self, owner_id: int, result: NextSteps) -> None:
+        super().__init__(timeout=None)
+        for row, step in enumerate(result.steps[:MAX_STEP_ROWS]):
+            statuses = (
+                (StepStatus.IN_PROGRESS, StepStatus.DONE) if step.status is StepStatus.TODO else (StepStatus.DONE,)
+            )
+            for status in statuses:
+                if fits(step_custom_id(owner_id, step.id, status), StepButton):
+                    self.add_item(StepButton(owner_id, step.id, status, step.title, row))
+                else:
+                    log.warning("No %s button for step %r: its custom_id would not fit", status, step.id)
+
+
+def next_steps_view(owner_id: int, result: NextSteps) -> NextStepsView | None:
+    """The buttons for `result`, or None when there is nothing to press."""
+    view = NextStepsView(owner_id, result)
+    return view if view.children else None
 
 
 def next_steps_text(article_titles: dict[str, str], result: NextSteps, before: str = "") -> str:

@@ -84,7 +84,7 @@ async def env(
 
 @pytest.fixture
 def button_id() -> Callable[[RecordedRequest, str], str]:
-    """custom_id of the button whose label contains a text (the bot's custom ids are random per view)."""
+    """custom_id of the button whose label contains a text (finds buttons as a member would, by label)."""
 
     def find(message: RecordedRequest, label: str) -> str:
         for button in message.buttons:

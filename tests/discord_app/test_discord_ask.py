@@ -151,12 +151,12 @@ async def test_empty_mention_gets_a_hint(env: tuple[RoadmapBot, DiscordStandIn])
 async def test_failures_become_friendly_messages(
     run_bot: Callable[..., Any], services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(question: str, **_: Any) -> Any:
+    def broken(question: str, *_: Any, **__: Any) -> Any:
         if "domain" in question:
             raise InvalidInput("That question cannot be used.")
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr(services, "ask", broken)
+    monkeypatch.setattr(services, "ask_logged", broken)  # what the cog calls: the answer and its logged id
     async with run_bot(strict=False) as (_, standin):
         ix = await standin.interact(standin.slash("ask", {"question": "anything"}))
         failed = await ix.followup()

@@ -4,6 +4,7 @@ Adapters open it once with `open_store(settings.database_url)` and run each chan
 """
 
 from bot.core.store.activity import (
+    VoteResult,
     add_audit,
     feedback_sources,
     list_audit,
@@ -11,7 +12,9 @@ from bot.core.store.activity import (
     list_questions,
     log_question,
     purge_questions_older_than,
+    question_sources,
     record_feedback,
+    record_vote,
 )
 from bot.core.store.db import make_engine, migrate, open_store, reading, transaction, utcnow
 from bot.core.store.models import AnswerFeedback, Goal, KbAudit, QuestionLog, StepProgress, StepStatus
@@ -26,6 +29,7 @@ __all__ = [
     "QuestionLog",
     "StepProgress",
     "StepStatus",
+    "VoteResult",
     "add_audit",
     "export_user",
     "feedback_sources",
@@ -38,8 +42,10 @@ __all__ = [
     "migrate",
     "open_store",
     "purge_questions_older_than",
+    "question_sources",
     "reading",
     "record_feedback",
+    "record_vote",
     "transaction",
     "utcnow",
     "validate_user_id",

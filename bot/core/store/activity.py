@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from sqlmodel import Session, col, delete, select
 
@@ -14,6 +15,14 @@ from bot.core.store.models import QUESTION_MAX, AnswerFeedback, KbAudit, Questio
 from bot.core.store.validation import clip, validate_user_id
 
 DETAIL_MAX = 4000
+
+
+class VoteResult(StrEnum):
+    """What became of a vote cast on a logged question."""
+
+    RECORDED = "recorded"
+    ALREADY_VOTED = "already_voted"
+    TOO_OLD = "too_old"  # the question is gone: purged by retention, or forgotten by its asker
 
 
 def _aware(moment: datetime) -> datetime:
@@ -29,27 +38,64 @@ def record_feedback(
     *,
     session: Session,
     now: datetime | None = None,
+    question_id: int | None = None,
 ) -> AnswerFeedback:
-    """Keep a member's verdict on an answer, with the source ids it cited."""
+    """Keep a member's verdict on an answer, with the source ids it cited (and its logged question, if known)."""
     row = AnswerFeedback(
         user_id=validate_user_id(user_id),
         question=clip(question, QUESTION_MAX),
-        sources=json.dumps([str(s) for s in sources], ensure_ascii=False),
+        sources=_sources_json(sources),
         helpful=bool(helpful),
         created_at=_aware(now) if now else utcnow(),
+        question_id=question_id,
     )
     session.add(row)
     session.flush()
     return row
 
 
-def feedback_sources(row: AnswerFeedback) -> list[str]:
-    """The cited source ids of a feedback row (stored as JSON text)."""
+def record_vote(
+    question_id: int, user_id: str, helpful: bool, *, session: Session, now: datetime | None = None
+) -> VoteResult:
+    """A vote on the answer to logged question `question_id`: stored with that question and its sources.
+
+    Needs nothing but the id, so a vote button works long after the answer was sent. One vote per
+    member per answer; run it in a write transaction so two quick presses cannot both pass the check.
+    """
+    user_id = validate_user_id(user_id)
+    logged = session.get(QuestionLog, question_id)
+    if logged is None:
+        return VoteResult.TOO_OLD
+    earlier = select(AnswerFeedback.id).where(
+        col(AnswerFeedback.question_id) == question_id, col(AnswerFeedback.user_id) == user_id
+    )
+    if session.exec(earlier).first() is not None:
+        return VoteResult.ALREADY_VOTED
+    sources = _parse_sources(logged.sources)
+    record_feedback(user_id, logged.question, sources, helpful, session=session, now=now, question_id=question_id)
+    return VoteResult.RECORDED
+
+
+def _sources_json(sources: Sequence[str]) -> str:
+    return json.dumps([str(s) for s in sources], ensure_ascii=False)
+
+
+def _parse_sources(stored: str | None) -> list[str]:
     try:
-        value = json.loads(row.sources)
+        value = json.loads(stored or "[]")
     except ValueError:
         return []
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def feedback_sources(row: AnswerFeedback) -> list[str]:
+    """The cited source ids of a feedback row (stored as JSON text)."""
+    return _parse_sources(row.sources)
+
+
+def question_sources(row: QuestionLog) -> list[str]:
+    """The source ids the logged answer cited ([] when none, or logged before sources were kept)."""
+    return _parse_sources(row.sources)
 
 
 def log_question(
@@ -60,8 +106,12 @@ def log_question(
     *,
     session: Session,
     now: datetime | None = None,
+    sources: Sequence[str] | None = None,
 ) -> QuestionLog:
-    """Log a question and how well the knowledge covered it (a NaN score is logged as 0)."""
+    """Log a question and how well the knowledge covered it (a NaN score is logged as 0).
+
+    `sources` are the ids the answer cited; votes on the answer are stored with them.
+    """
     score = float(top_score)
     row = QuestionLog(
         user_id=validate_user_id(user_id),
@@ -69,6 +119,7 @@ def log_question(
         top_score=score if math.isfinite(score) else 0.0,
         abstained=bool(abstained),
         created_at=_aware(now) if now else utcnow(),
+        sources=None if sources is None else _sources_json(sources),
     )
     session.add(row)
     session.flush()

@@ -73,9 +73,15 @@ class StepProgress(SQLModel, table=True):
 
 
 class AnswerFeedback(SQLModel, table=True):
-    """A member's thumbs up/down on an answer, with the sources it cited (a JSON list of ids)."""
+    """A member's thumbs up/down on an answer, with the sources it cited (a JSON list of ids).
+
+    `question_id` names the logged question the vote was cast on (None for votes from before 0003);
+    the store itself allows one vote per member per answer, whatever the buttons above it do.
+    The id is kept when that question is purged or forgotten: it names no one, and ids are never reused.
+    """
 
     __tablename__ = "answer_feedback"
+    __table_args__ = (Index("ix_answer_feedback_question_user", "question_id", "user_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: str = Field(max_length=USER_ID_MAX, index=True)
@@ -83,12 +89,19 @@ class AnswerFeedback(SQLModel, table=True):
     sources: str = Field(default="[]", description="JSON list of cited source ids.")
     helpful: bool
     created_at: datetime = Field(index=True)
+    question_id: int | None = None
 
 
 class QuestionLog(SQLModel, table=True):
-    """Questions asked, so moderators can see what the knowledge lacks (abstained = no good answer)."""
+    """Questions asked, so moderators can see what the knowledge lacks (abstained = no good answer).
+
+    A row is also what a vote button points at (its id travels in the button's custom_id), so it keeps
+    the answer's cited sources, and ids are never reused (AUTOINCREMENT): a button on a purged or
+    forgotten question must find nothing rather than a newer stranger's question.
+    """
 
     __tablename__ = "question_log"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: str = Field(max_length=USER_ID_MAX, index=True)
@@ -96,6 +109,7 @@ class QuestionLog(SQLModel, table=True):
     top_score: float
     abstained: bool
     created_at: datetime = Field(index=True)
+    sources: str | None = Field(default=None, description="JSON list of the source ids the answer cited.")
 
 
 class KbAudit(SQLModel, table=True):

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, col, delete, select, update
 
-from bot.core.store.activity import feedback_sources
+from bot.core.store.activity import feedback_sources, question_sources
 from bot.core.store.db import utcnow
 from bot.core.store.models import AnswerFeedback, Goal, KbAudit, QuestionLog, StepProgress
 
@@ -23,10 +23,18 @@ class ForgetCounts(BaseModel):
     answer_feedback: int = 0
     question_log: int = 0
     kb_audit_anonymized: int = 0
+    votes_by_others_cleared: int = 0
 
     @property
     def total(self) -> int:
-        return self.goals + self.step_progress + self.answer_feedback + self.question_log + self.kb_audit_anonymized
+        return (
+            self.goals
+            + self.step_progress
+            + self.answer_feedback
+            + self.question_log
+            + self.kb_audit_anonymized
+            + self.votes_by_others_cleared
+        )
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -89,6 +97,7 @@ def export_user(user_id: str, *, session: Session) -> dict[str, Any]:
                 "question": q.question,
                 "top_score": q.top_score,
                 "abstained": q.abstained,
+                "sources": question_sources(q),
                 "created_at": _iso(q.created_at),
             }
             for q in questions
@@ -107,6 +116,14 @@ def forget_user(user_id: str, *, session: Session) -> ForgetCounts:
     counts.step_progress = _deleted(session, delete(StepProgress).where(col(StepProgress.goal_id).in_(goal_ids)))
     counts.goals = _deleted(session, delete(Goal).where(col(Goal.user_id) == user_id))
     counts.answer_feedback = _deleted(session, delete(AnswerFeedback).where(col(AnswerFeedback.user_id) == user_id))
+    # Other members' votes on this member's answers keep the vote and its sources, not their words.
+    asked = select(QuestionLog.id).where(col(QuestionLog.user_id) == user_id)
+    counts.votes_by_others_cleared = _deleted(
+        session,
+        update(AnswerFeedback)
+        .where(col(AnswerFeedback.question_id).in_(asked))
+        .values(question=FORGOTTEN_ACTOR, question_id=None),
+    )
     counts.question_log = _deleted(session, delete(QuestionLog).where(col(QuestionLog.user_id) == user_id))
     counts.kb_audit_anonymized = _deleted(
         session, update(KbAudit).where(col(KbAudit.actor) == user_id).values(actor=FORGOTTEN_ACTOR)

@@ -20,18 +20,20 @@ from bot.discord_app import limits
 from bot.discord_app.client import Interaction, RoadmapBot
 from bot.discord_app.embeds import answer_embed
 from bot.discord_app.failures import describe
-from bot.discord_app.views import FeedbackView
+from bot.discord_app.views import FeedbackView, VoteButton
 
 log = logging.getLogger(__name__)
 
 EMPTY_MENTION = "Ask me a question after the mention — for example “where do I start?” — or try `/help`."
 
 
-def feedback_view(answer: Answer) -> FeedbackView | None:
-    """Votes only make sense on a real answer; an abstention has no sources to judge."""
-    if answer.abstained or not answer.citations:
+def feedback_view(answer: Answer, question_id: int | None) -> FeedbackView | None:
+    """Votes only make sense on a real answer (an abstention has no sources to judge) that was logged:
+    the buttons carry only the logged question's id.
+    """
+    if answer.abstained or not answer.citations or question_id is None:
         return None
-    return FeedbackView(answer.question, [c.source for c in answer.citations])
+    return FeedbackView(question_id)
 
 
 def strip_mention(content: str, bot_id: int) -> str:
@@ -42,9 +44,9 @@ class Ask(commands.Cog):
     def __init__(self, bot: RoadmapBot) -> None:
         self.bot = bot
 
-    async def answer(self, question: str, user_id: int) -> Answer:
-        services = self.bot.services
-        return await self.bot.run_blocking(services.ask, question, user_id=str(user_id))
+    async def answer(self, question: str, user_id: int) -> tuple[Answer, int | None]:
+        """The answer and its logged question's id, which the vote buttons carry."""
+        return await self.bot.run_blocking(self.bot.services.ask_logged, question, str(user_id))
 
     @app_commands.command(name="ask", description="Ask a question; the answer quotes and cites the knowledge base")
     @app_commands.describe(question="Your question, in your own words", private="Show the answer only to you")
@@ -53,14 +55,12 @@ class Ask(commands.Cog):
     ) -> None:
         self.bot.question_cooldowns.check(interaction.user.id)
         await interaction.response.defer(ephemeral=private, thinking=True)
-        answer = await self.answer(question, interaction.user.id)
+        answer, question_id = await self.answer(question, interaction.user.id)
         extra: dict[str, Any] = {}
-        view = feedback_view(answer)
+        view = feedback_view(answer, question_id)
         if view is not None:
             extra["view"] = view
-        message = await interaction.followup.send(embed=answer_embed(answer), wait=True, **extra)
-        if view is not None:
-            view.message = message
+        await interaction.followup.send(embed=answer_embed(answer), **extra)
 
     # -- mentions and DMs ----------------------------------------------------------------------
     def question_in(self, message: discord.Message) -> str | None:
@@ -105,15 +105,16 @@ class Ask(commands.Cog):
         thread = await self.thread_for(message, question)
         target: discord.abc.Messageable = thread or message.channel
         async with target.typing():
-            answer = await self.answer(question, message.author.id)
+            answer, question_id = await self.answer(question, message.author.id)
         extra: dict[str, Any] = {}
-        view = feedback_view(answer)
+        view = feedback_view(answer, question_id)
         if view is not None:
             extra["view"] = view
         embed = answer_embed(answer)
-        sent = await thread.send(embed=embed, **extra) if thread else await message.reply(embed=embed, **extra)
-        if view is not None:
-            view.message = sent
+        if thread:
+            await thread.send(embed=embed, **extra)
+        else:
+            await message.reply(embed=embed, **extra)
 
     async def thread_for(self, message: discord.Message, question: str) -> discord.Thread | None:
         """A new public thread from the question in a text channel; None where replies go inline (DMs, threads)."""
@@ -132,4 +133,10 @@ class Ask(commands.Cog):
 
 
 async def setup(bot: RoadmapBot) -> None:
+    # Registered before the gateway connects, so votes on answers sent before a restart are routed.
+    bot.add_dynamic_items(VoteButton)
     await bot.add_cog(Ask(bot))
+
+
+async def teardown(bot: RoadmapBot) -> None:
+    bot.remove_dynamic_items(VoteButton)

@@ -19,7 +19,13 @@ from bot.core.roadmap.errors import NoGoal
 from bot.core.store.models import StepStatus
 from bot.discord_app import limits
 from bot.discord_app.client import Interaction, RoadmapBot
-from bot.discord_app.views import PREREQUISITES_HINT, NextStepsView, PrerequisitesView, next_steps_text
+from bot.discord_app.views import (
+    PREREQUISITES_HINT,
+    PrerequisitesView,
+    StepButton,
+    next_steps_text,
+    next_steps_view,
+)
 from bot.discord_app.wording import discord_wording
 
 SHARE = "Post the answer in the channel instead of only to you"
@@ -68,11 +74,11 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
         services, user = self.bot.services, str(interaction.user.id)
         result = await self.bot.run_blocking(services.roadmaps.next_steps, user)
         text = next_steps_text(services.article_titles(), result)
-        if not result.steps:
+        view = next_steps_view(interaction.user.id, result)
+        if view is None:
             await interaction.followup.send(text)
-            return
-        view = NextStepsView(interaction.user.id, result)
-        view.message = await interaction.followup.send(text, view=view, wait=True)
+        else:
+            await interaction.followup.send(text, view=view)
 
     async def _mark(self, interaction: Interaction, step: str, status: StepStatus) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -149,4 +155,10 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
 
 
 async def setup(bot: RoadmapBot) -> None:
+    # Registered before the gateway connects, so step buttons sent before a restart are routed.
+    bot.add_dynamic_items(StepButton)
     await bot.add_cog(Roadmap(bot))
+
+
+async def teardown(bot: RoadmapBot) -> None:
+    bot.remove_dynamic_items(StepButton)

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from bot.core.errors import InvalidInput
 from bot.core.store import (
+    VoteResult,
     add_audit,
     feedback_sources,
     list_audit,
@@ -16,8 +17,10 @@ from bot.core.store import (
     list_questions,
     log_question,
     purge_questions_older_than,
+    question_sources,
     reading,
     record_feedback,
+    record_vote,
     transaction,
 )
 from bot.core.store.models import QUESTION_MAX
@@ -81,3 +84,29 @@ def test_activity_validates_user_ids(engine: Engine) -> None:
         ):
             with pytest.raises(InvalidInput):
                 call()
+
+
+def test_votes_name_their_question_once_per_member_until_it_is_gone(engine: Engine) -> None:
+    with transaction(engine) as session:
+        asked = log_question("asker", "Which flour?", 0.8, False, session=session, now=T0, sources=["faq/flour.md"])
+        assert asked.id is not None and question_sources(asked) == ["faq/flour.md"]
+        qid = asked.id
+        assert record_vote(qid, "voter", False, session=session, now=T0) is VoteResult.RECORDED
+        assert record_vote(qid, "voter", True, session=session, now=T0) is VoteResult.ALREADY_VOTED
+        assert record_vote(qid, "asker", True, session=session, now=T0) is VoteResult.RECORDED
+    with reading(engine) as session:
+        votes = list_feedback(T0 - timedelta(days=1), helpful=None, session=session)
+    # Each vote keeps the question and the sources it was cast on; the repeat changed nothing.
+    assert [(v.user_id, v.question, feedback_sources(v), v.helpful, v.question_id) for v in votes] == [
+        ("voter", "Which flour?", ["faq/flour.md"], False, qid),
+        ("asker", "Which flour?", ["faq/flour.md"], True, qid),
+    ]
+    with transaction(engine) as session:
+        assert purge_questions_older_than(90, session=session, now=T0 + timedelta(days=91)) == 1
+    with transaction(engine) as session:
+        assert record_vote(qid, "latecomer", True, session=session) is VoteResult.TOO_OLD
+        assert record_vote(qid + 1, "latecomer", True, session=session) is VoteResult.TOO_OLD
+        with pytest.raises(InvalidInput):
+            record_vote(qid, " ", True, session=session)
+    with reading(engine) as session:  # the votes outlive the question (they are the voters' data)
+        assert len(list_feedback(T0 - timedelta(days=1), helpful=None, session=session)) == 2

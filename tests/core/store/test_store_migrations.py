@@ -1,4 +1,4 @@
-"""Schema migrations: 0001 -> head keeps every row; the models and the migrations agree; pragmas are on."""
+"""Schema migrations: 0001 -> head and 0002 -> head keep every row; the models and the migrations agree; pragmas are on."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, exc, inspect, text
 from sqlmodel import SQLModel
 
-from bot.core.store import models
+from bot.core.store import VoteResult, list_feedback, log_question, models, question_sources, record_vote
 from bot.core.store.db import current_revision, head_revision, make_engine, migrate, open_store, transaction, utcnow
-from bot.core.store.models import Goal, StepProgress
+from bot.core.store.models import AnswerFeedback, Goal, QuestionLog, StepProgress
 
 OUR_TABLES = {str(t.__tablename__) for t in models.TABLES}
 
@@ -22,9 +22,9 @@ def _rows(engine: Engine, table: str) -> list[tuple[object, ...]]:
         return [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
 
 
-def test_head_is_0002_and_fresh_store_reaches_it(engine: Engine) -> None:
-    assert head_revision() == "0002"
-    assert current_revision(engine) == "0002"
+def test_head_is_0003_and_fresh_store_reaches_it(engine: Engine) -> None:
+    assert head_revision() == "0003"
+    assert current_revision(engine) == "0003"
     assert set(inspect(engine).get_table_names()) >= OUR_TABLES
 
 
@@ -68,7 +68,7 @@ def test_upgrade_from_0001_keeps_every_row(file_url: str) -> None:
     engine.dispose()
 
     upgraded = open_store(file_url)  # as the bot does on start
-    assert current_revision(upgraded) == "0002"
+    assert current_revision(upgraded) == "0003"
     assert _rows(upgraded, "goal") == goals_before and len(goals_before) == 30
     assert _rows(upgraded, "step_progress") == progress_before and len(progress_before) == 150
     with transaction(upgraded) as session:  # the old rows read back through the models, the new tables work
@@ -78,6 +78,71 @@ def test_upgrade_from_0001_keeps_every_row(file_url: str) -> None:
     migrate(upgraded)  # again: nothing to do
     assert _rows(upgraded, "goal") == goals_before
     upgraded.dispose()
+
+
+def test_upgrade_from_0002_keeps_questions_and_feedback_and_never_reuses_ids(file_url: str) -> None:
+    engine = make_engine(file_url)
+    migrate(engine, "0002")
+    stamp = "2030-01-01 10:00:00.000000"
+    with engine.begin() as conn:
+        for i in range(20):
+            conn.execute(
+                text(
+                    "INSERT INTO question_log (user_id, question, top_score, abstained, created_at) "
+                    "VALUES (:u, :q, :s, :a, :t)"
+                ),
+                {"u": f"user-{i % 4}", "q": f"question ünïcødé {i}", "s": i / 20, "a": i % 3 == 0, "t": stamp},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO answer_feedback (user_id, question, sources, helpful, created_at) "
+                    "VALUES (:u, :q, :src, :h, :t)"
+                ),
+                {"u": f"user-{i % 4}", "q": f"question {i}", "src": f'["doc-{i}"]', "h": i % 2 == 0, "t": stamp},
+            )
+    questions_before, feedback_before = _rows(engine, "question_log"), _rows(engine, "answer_feedback")
+    engine.dispose()
+
+    upgraded = open_store(file_url)
+    assert current_revision(upgraded) == "0003"
+    # Same rows, same ids, the new columns empty.
+    assert _rows(upgraded, "question_log") == [(*row, None) for row in questions_before]
+    assert _rows(upgraded, "answer_feedback") == [(*row, None) for row in feedback_before]
+    assert len(questions_before) == 20 and len(feedback_before) == 20
+    assert {i["name"] for i in inspect(upgraded).get_indexes("question_log")} == {
+        "ix_question_log_created_at",
+        "ix_question_log_user_id",
+    }
+    with transaction(upgraded) as session:
+        old = session.get(QuestionLog, 19)
+        assert old is not None and old.question == "question ünïcødé 18" and question_sources(old) == []
+        assert old.created_at.tzinfo is not None
+        # A vote on a question logged before the upgrade works (it just has no sources to keep).
+        assert record_vote(19, "voter", True, session=session) is VoteResult.RECORDED
+        # A vote button for a deleted question (the newest, say) must never come to point at a newer one.
+        fresh = log_question("user-9", "new question", 0.8, False, session=session, sources=["a"])
+        assert fresh.id == 21 and fresh.sources == '["a"]'
+        session.delete(fresh)
+    with transaction(upgraded) as session:
+        again = log_question("user-9", "newer question", 0.8, False, session=session)
+        assert again.id == 22
+        votes = list_feedback(utcnow().replace(year=2000), helpful=True, session=session)
+        assert [(v.question_id, v.user_id) for v in votes if v.question_id is not None] == [(19, "voter")]
+    migrate(upgraded)  # again: nothing to do
+    upgraded.dispose()
+
+
+def test_one_vote_per_member_per_question_is_enforced_by_the_store(engine: Engine) -> None:
+    now = utcnow()
+    with pytest.raises(exc.IntegrityError), transaction(engine) as session:
+        for _ in range(2):
+            session.add(AnswerFeedback(user_id="u", question="q", helpful=True, created_at=now, question_id=7))
+            session.flush()
+    with transaction(engine) as session:  # votes from before 0003 have no question id, and never collide
+        for _ in range(2):
+            session.add(AnswerFeedback(user_id="u", question="q", helpful=True, created_at=now))
+        session.add(AnswerFeedback(user_id="v", question="q", helpful=True, created_at=now, question_id=7))
+        session.add(AnswerFeedback(user_id="u", question="q", helpful=True, created_at=now, question_id=7))
 
 
 def test_models_match_migrations(engine: Engine) -> None:

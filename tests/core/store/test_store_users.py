@@ -9,7 +9,7 @@ from sqlalchemy import Engine, inspect, text
 
 from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap.service import RoadmapService
-from bot.core.store import add_audit, log_question, record_feedback, transaction
+from bot.core.store import VoteResult, add_audit, log_question, record_feedback, record_vote, transaction
 from bot.core.store.models import StepStatus
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -42,9 +42,22 @@ def _populate(engine: Engine, user: str) -> RoadmapService:
     service.set_status(user, "two", StepStatus.DONE, with_prerequisites=True)
     with transaction(engine) as session:
         record_feedback(user, f"question by {user}", ["a", "b"], False, session=session)
-        log_question(user, f"asked by {user}", 0.4, False, session=session)
+        log_question(user, f"asked by {user}", 0.4, False, session=session, sources=[f"source-of-{user}"])
         add_audit(user, "faq.add", "added a faq", session=session)
     return service
+
+
+def _vote_on_each_other(engine: Engine, first: str, second: str) -> tuple[int, int]:
+    """Each member asks a question and votes on the other's answer (votes from persistent buttons)."""
+    with transaction(engine) as session:
+        ids = []
+        for n, asker in enumerate((first, second)):
+            row = log_question(asker, f"voted question {n}", 0.7, False, session=session, sources=["c"])
+            assert row.id is not None
+            ids.append(row.id)
+        assert record_vote(ids[1], first, True, session=session) is VoteResult.RECORDED
+        assert record_vote(ids[0], second, False, session=session) is VoteResult.RECORDED
+    return ids[0], ids[1]
 
 
 def _cells_mentioning(engine: Engine, needle: str) -> list[tuple[str, str]]:
@@ -89,15 +102,17 @@ def test_export_has_everything(engine: Engine) -> None:
     assert {(p["step"], p["status"]) for p in data["progress"]} == {("one", "done"), ("two", "done")}
     assert data["feedback"][0]["sources"] == ["a", "b"] and not data["feedback"][0]["helpful"]
     assert data["questions"][0]["question"] == "asked by member-42"
+    assert data["questions"][0]["sources"] == ["source-of-member-42"]
     assert data["audit"][0]["action"] == "faq.add"
 
 
 def test_forget_leaves_nothing_and_spares_others(engine: Engine) -> None:
     service = _populate(engine, "member-42")
     _populate(engine, "other-7")
+    mine, theirs = _vote_on_each_other(engine, "member-42", "other-7")
     before = _count_rows(engine)
     counts = service.forget("member-42")
-    assert (counts.goals, counts.step_progress, counts.answer_feedback, counts.question_log) == (1, 2, 1, 1)
+    assert (counts.goals, counts.step_progress, counts.answer_feedback, counts.question_log) == (1, 2, 2, 2)
     assert counts.kb_audit_anonymized == 1
     assert _cells_mentioning(engine, "member-42") == []
     after = _count_rows(engine)
@@ -107,3 +122,15 @@ def test_forget_leaves_nothing_and_spares_others(engine: Engine) -> None:
     empty = service.export("member-42")
     assert [empty[k] for k in ("goals", "progress", "feedback", "questions", "audit")] == [[]] * 5
     assert service.forget("member-42").total == 0
+    with transaction(engine) as session:
+        # The other member's vote on the forgotten question stays theirs; the question can't be rated any more.
+        assert record_vote(mine, "third-3", True, session=session) is VoteResult.TOO_OLD
+        # The forgotten member's vote is gone: voting again is a first vote, not a repeat.
+        assert record_vote(theirs, "member-42", True, session=session) is VoteResult.RECORDED
+    # The other member keeps their vote and its sources, but not the forgotten member's words.
+    assert counts.votes_by_others_cleared == 1
+    assert [f["question"] for f in service.export("other-7")["feedback"]] == [
+        "question by other-7",
+        "(forgotten)",
+    ]
+    assert _cells_mentioning(engine, "voted question 0") == []
