@@ -62,11 +62,19 @@ def cmd_build_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _progress_printer(stream: TextIO) -> Callable[[int, int], None]:
+    """A live counter on a terminal; a line per quarter when the output is a log file."""
+    live = stream.isatty()
+    shown = [0]
+
     def show(done: int, total: int) -> None:
-        if total >= 64:
-            end = "\n" if done == total else ""
-            stream.write(f"\rEmbedding {done}/{total}{end}")
-            stream.flush()
+        if total < 64:
+            return
+        if live:
+            stream.write(f"\rEmbedding {done}/{total}" + ("\n" if done == total else ""))
+        elif done == total or done * 4 >= total * (shown[0] + 1):
+            shown[0] = done * 4 // total
+            stream.write(f"Embedding {done}/{total}\n")
+        stream.flush()
 
     return show
 
