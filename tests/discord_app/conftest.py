@@ -5,6 +5,7 @@ The embedding model is the session's (loaded once per run); each test gets its o
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -23,9 +24,7 @@ from bot.wiring import make_services
 LOGGERS = ("discord", "bot")
 
 
-@pytest.fixture
-def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
-    knowledge, index = built_small
+def settings_for(knowledge: Path, index: Path, tmp_path: Path) -> Settings:
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         knowledge_dir=knowledge,
@@ -34,6 +33,20 @@ def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
         discord_token=None,
         discord_guild_id=None,
     )
+
+
+@pytest.fixture
+def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
+    return settings_for(*built_small, tmp_path)
+
+
+@pytest.fixture
+def private_settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
+    """For tests that edit knowledge/: a private copy of the folder and its built index (no rebuild)."""
+    knowledge, index = built_small
+    shutil.copytree(knowledge, tmp_path / "knowledge")
+    shutil.copytree(index, tmp_path / "index")
+    return settings_for(tmp_path / "knowledge", tmp_path / "index", tmp_path)
 
 
 @pytest.fixture

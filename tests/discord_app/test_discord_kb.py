@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -45,19 +44,9 @@ PROBLEM = re.compile(r"faq/best-night-sky\.md:2: .+")
 
 
 @pytest.fixture
-def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
-    """A private knowledge folder and index, copied from the session's built ones (no rebuild)."""
-    knowledge, index = built_small
-    shutil.copytree(knowledge, tmp_path / "knowledge")
-    shutil.copytree(index, tmp_path / "index")
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        knowledge_dir=tmp_path / "knowledge",
-        index_dir=tmp_path / "index",
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-        discord_token=None,
-        discord_guild_id=None,
-    )
+def settings(private_settings: Settings) -> Settings:
+    """These tests edit knowledge/, so every fixture built on `settings` uses a private copy."""
+    return private_settings
 
 
 async def kb(standin: DiscordStandIn, sub: str, options: dict[str, Any] | None = None, **kw: Any) -> RecordedRequest:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -25,17 +23,9 @@ from bot.settings import Settings
 
 
 @pytest.fixture
-def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
-    knowledge, index = built_small
-    shutil.copytree(knowledge, tmp_path / "knowledge")
-    shutil.copytree(index, tmp_path / "index")
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        knowledge_dir=tmp_path / "knowledge",
-        index_dir=tmp_path / "index",
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-        discord_token=None,
-    )
+def settings(private_settings: Settings) -> Settings:
+    """These tests edit knowledge/, so every fixture built on `settings` uses a private copy."""
+    return private_settings
 
 
 async def poll_until(condition: Callable[[], bool], timeout: float) -> float:
