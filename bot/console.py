@@ -11,6 +11,8 @@ from bot.core.errors import RoadmapBotError
 from bot.core.service import Services
 from bot.settings import Settings
 
+GOAL_COMMAND = "`/goal ROADMAP`"
+
 HELP = """Ask any question about becoming a Machine Learning Engineer, or use a command:
   /goal ROADMAP [YYYY-MM-DD]   set your goal (e.g. /goal ml-engineer)
   /next                        the steps you can take now
@@ -42,7 +44,7 @@ def run_console(
     out = stdout or sys.stdout
     user_id = user or _default_user()
     interactive = inp.isatty()
-    services = services or make_services(settings)
+    services = services or make_services(settings, goal_command=GOAL_COMMAND)
 
     def say(text: str) -> None:
         out.write(text + "\n")
@@ -115,7 +117,7 @@ def _handlers(services: object, user_id: str) -> dict[str, Callable[[str], str]]
         "done": status("done"),
         "skip": status("skip"),
         "undo": status("undo"),
-        "progress": lambda _: render.render_progress(roadmaps.progress(user_id)),
+        "progress": lambda _: render.render_progress(roadmaps.progress(user_id), goal_command=GOAL_COMMAND),
         "show": lambda _: render.render_show(roadmaps.show(user_id)),
         "roadmaps": lambda _: render.render_roadmaps(roadmaps.list_roadmaps()),
     }

@@ -16,6 +16,7 @@ from bot.core.answers import Answer
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.moderation import Moderation
+from bot.core.roadmap.errors import GOAL_COMMAND
 from bot.core.roadmap.matching import suggest
 from bot.core.roadmap.service import RoadmapService
 from bot.core.store import ForgetCounts, VoteResult, log_question, record_feedback, record_vote, transaction
@@ -24,10 +25,16 @@ log = logging.getLogger(__name__)
 
 
 class Services:
-    def __init__(self, advisor: Advisor, engine: Engine, question_retention_days: int = 90) -> None:
+    def __init__(
+        self,
+        advisor: Advisor,
+        engine: Engine,
+        question_retention_days: int = 90,
+        goal_command: str = GOAL_COMMAND,
+    ) -> None:
         self.advisor = advisor
         self.engine = engine
-        self.roadmaps = RoadmapService(engine, lambda: self.knowledge.roadmaps)
+        self.roadmaps = RoadmapService(engine, lambda: self.knowledge.roadmaps, goal_command=goal_command)
         self.moderation = Moderation(self, retention_days=question_retention_days)
 
     @property

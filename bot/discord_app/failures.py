@@ -16,7 +16,6 @@ from discord.ext import commands
 
 from bot.core.errors import RoadmapBotError
 from bot.discord_app import limits
-from bot.discord_app.wording import discord_wording
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,7 @@ def describe(error: BaseException) -> tuple[str, bool]:
     """(message for the member, whether it was unexpected and needs a traceback in the log)."""
     error = unwrap(error)
     if isinstance(error, RoadmapBotError):
-        return limits.clip(discord_wording(str(error)), limits.CONTENT), False
+        return limits.clip(str(error), limits.CONTENT), False
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"You're asking quickly — try again in {max(1, math.ceil(error.retry_after))} s.", False
     if isinstance(error, app_commands.TransformerError):

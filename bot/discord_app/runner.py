@@ -15,6 +15,7 @@ import discord
 from bot.core.errors import RoadmapBotError
 from bot.core.service import Services
 from bot.discord_app.client import RoadmapBot
+from bot.discord_app.wording import GOAL_COMMAND
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ def run_discord(settings: Settings) -> int:
         return 2
     from bot.wiring import make_services
 
-    services = make_services(settings)
+    services = make_services(settings, goal_command=GOAL_COMMAND)
     try:
         return asyncio.run(serve(settings, services, settings.discord_token.get_secret_value()))
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
@@ -46,7 +47,7 @@ def sync_discord(settings: Settings) -> int:
         return 2
     from bot.wiring import make_services
 
-    services = make_services(settings)
+    services = make_services(settings, goal_command=GOAL_COMMAND)
     try:
         return asyncio.run(sync_once(settings, services, settings.discord_token.get_secret_value()))
     finally:

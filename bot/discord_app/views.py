@@ -24,7 +24,6 @@ from bot.core.store import VoteResult
 from bot.core.store.models import StepStatus
 from bot.discord_app import limits
 from bot.discord_app.failures import send_failure
-from bot.discord_app.wording import discord_wording
 
 if TYPE_CHECKING:
     from bot.discord_app.client import Interaction, RoadmapBot
@@ -265,9 +264,9 @@ def next_steps_view(owner_id: int, result: NextSteps) -> NextStepsView | None:
 
 def next_steps_text(article_titles: dict[str, str], result: NextSteps, before: str = "") -> str:
     """What changed (if anything), then the next steps, within one message."""
-    head = discord_wording(before) + "\n\n" if before else ""
+    head = before + "\n\n" if before else ""
     body = render.render_next_steps(result, article_titles, max_chars=limits.CONTENT - len(head) - 10)
-    return limits.clip(head + discord_wording(body), limits.CONTENT)
+    return limits.clip(head + body, limits.CONTENT)
 
 
 class PrerequisitesView(OwnerView):
@@ -289,7 +288,7 @@ class PrerequisitesView(OwnerView):
             with_prerequisites=True,
         )
         self.stop()
-        text = discord_wording(render.render_status_change(change, PREREQUISITES_HINT))
+        text = render.render_status_change(change, PREREQUISITES_HINT)
         await interaction.edit_original_response(content=limits.clip(text, limits.CONTENT), view=None)
 
 

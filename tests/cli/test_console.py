@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import run_console
+from bot.console import GOAL_COMMAND, run_console
 from bot.settings import Settings
 from bot.wiring import make_services
 
@@ -20,7 +20,7 @@ def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
 
 def converse(settings: Settings, embedder, lines: list[str], user: str = "carol") -> str:  # type: ignore[no-untyped-def]
     out = io.StringIO()
-    services = make_services(settings, embedder)
+    services = make_services(settings, embedder, goal_command=GOAL_COMMAND)
     assert (
         run_console(settings, user=user, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, services=services) == 0
     )

@@ -17,6 +17,7 @@ from discord_standin import DiscordStandIn, RecordedRequest, running_bot
 
 from bot.core.service import Services
 from bot.discord_app.client import RoadmapBot
+from bot.discord_app.wording import GOAL_COMMAND
 from bot.settings import Settings
 from bot.wiring import make_services
 
@@ -51,7 +52,7 @@ def private_settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings
 
 @pytest.fixture
 def services(settings: Settings, embedder: Any) -> Iterator[Services]:
-    built = make_services(settings, embedder=embedder)
+    built = make_services(settings, embedder=embedder, goal_command=GOAL_COMMAND)
     yield built
     built.close()
 

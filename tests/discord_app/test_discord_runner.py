@@ -75,7 +75,7 @@ def test_run_discord_serves_until_sigterm_then_closes_the_database(
     closed: list[bool] = []
     real_close = services.close
     monkeypatch.setattr(services, "close", lambda: (closed.append(True), real_close())[1])
-    monkeypatch.setattr("bot.wiring.make_services", lambda _settings: services)
+    monkeypatch.setattr("bot.wiring.make_services", lambda _settings, **_kwargs: services)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from bot.core.roadmap.errors import GOAL_COMMAND
 from bot.core.roadmap.schemas import (
     GoalChange,
     GoalInfo,
@@ -110,9 +111,9 @@ def render_goal_change(change: GoalChange) -> str:
     return text
 
 
-def render_goals(goals: list[GoalInfo]) -> str:
+def render_goals(goals: list[GoalInfo], goal_command: str = GOAL_COMMAND) -> str:
     if not goals:
-        return "No goals yet. Choose a roadmap with `goal set ROADMAP`."
+        return f"No goals yet. Choose a roadmap with {goal_command}."
     return "\n".join(("* " if g.active else "- ") + _goal_line(g) for g in goals)
 
 
@@ -157,18 +158,18 @@ def render_next_steps(
     return fit(lines, max_chars)
 
 
-def _pace(progress: Progress) -> str | None:
+def _pace(progress: Progress, goal_command: str) -> str | None:
     if progress.target_date is None:
         return None
     target = f"target {progress.target_date.isoformat()}"
     if progress.remaining_hours == 0:
         return f"{target}: nothing left to do."
     if progress.overdue:
-        return f"{target} has passed; set a new one with `goal set`."
+        return f"{target} has passed; set a new one with {goal_command}."
     return f"{target} ({progress.days_left} days left): about {progress.hours_per_week:g} h/week needed."
 
 
-def render_progress(progress: Progress, max_chars: int = MAX_CHARS) -> str:
+def render_progress(progress: Progress, max_chars: int = MAX_CHARS, goal_command: str = GOAL_COMMAND) -> str:
     extras = [f"{n} {word}" for n, word in ((progress.skipped, "skipped"), (progress.in_progress, "in progress")) if n]
     lines = [
         f"**Progress: {progress.roadmap_title}**",
@@ -176,7 +177,7 @@ def render_progress(progress: Progress, max_chars: int = MAX_CHARS) -> str:
         + (f" ({', '.join(extras)})" if extras else ""),
         f"Remaining effort: ~{_hours(progress.remaining_hours)}",
     ]
-    pace = _pace(progress)
+    pace = _pace(progress, goal_command)
     if pace:
         lines.append(pace[0].upper() + pace[1:])
     for stage in progress.stages:

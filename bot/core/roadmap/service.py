@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap import views
-from bot.core.roadmap.errors import NoGoal, NoRoadmaps, RoadmapGone
+from bot.core.roadmap.errors import GOAL_COMMAND, NoGoal, NoRoadmaps, RoadmapGone
 from bot.core.roadmap.graph import RoadmapGraph, StoredStatus
 from bot.core.roadmap.matching import by_title, normalise, rank_candidates, suggest, truncate
 from bot.core.roadmap.schemas import (
@@ -63,10 +63,12 @@ class RoadmapService:
         roadmaps: Callable[[], list[Roadmap]],
         *,
         clock: Callable[[], datetime] = utcnow,
+        goal_command: str = GOAL_COMMAND,
     ) -> None:
         self._engine = engine
         self._roadmaps = roadmaps
         self._clock = clock
+        self.goal_command = goal_command
 
     # Roadmaps and goals
 
@@ -292,12 +294,12 @@ class RoadmapService:
         if goal is not None:
             roadmap = next((r for r in roadmaps if r.id == goal.roadmap_id), None)
             if roadmap is None:
-                raise RoadmapGone(goal.roadmap_id, self._refs())
+                raise RoadmapGone(goal.roadmap_id, self._refs(), self.goal_command)
             return goal, roadmap
         if not roadmaps:
             raise NoRoadmaps()
         if len(roadmaps) > 1:
-            raise NoGoal(self._refs())
+            raise NoGoal(self._refs(), self.goal_command)
         return None, roadmaps[0]
 
     def _goal_for_write(self, session: Session, user: str) -> tuple[Goal, Roadmap, bool]:

@@ -26,7 +26,7 @@ from bot.discord_app.views import (
     next_steps_text,
     next_steps_view,
 )
-from bot.discord_app.wording import discord_wording
+from bot.discord_app.wording import GOAL_COMMAND
 
 SHARE = "Post the answer in the channel instead of only to you"
 MAX_SHOW_PAGES = 5
@@ -55,7 +55,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
         """Defer (the database may be slow), run `work` in a thread, send its text."""
         await interaction.response.defer(ephemeral=not share, thinking=True)
         text = await self.bot.run_blocking(work)
-        await interaction.followup.send(limits.clip(discord_wording(text), limits.CONTENT))
+        await interaction.followup.send(limits.clip(text, limits.CONTENT))
 
     @app_commands.command(name="goal", description="Choose the roadmap you are following, with an optional target date")
     @app_commands.describe(roadmap="The roadmap to follow", target_date="When you want to finish, as YYYY-MM-DD")
@@ -84,7 +84,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
         await interaction.response.defer(ephemeral=True, thinking=True)
         user = str(interaction.user.id)
         change = await self.bot.run_blocking(self.bot.services.roadmaps.set_status, user, step, status)
-        text = limits.clip(discord_wording(render.render_status_change(change, PREREQUISITES_HINT)), limits.CONTENT)
+        text = limits.clip(render.render_status_change(change, PREREQUISITES_HINT), limits.CONTENT)
         if status is StepStatus.DONE and change.open_prerequisites:
             view = PrerequisitesView(interaction.user.id, change.step.id)
             view.message = await interaction.followup.send(text, view=view, wait=True)
@@ -126,7 +126,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
 
         def work() -> str:
             try:
-                text = render.render_progress(roadmaps.progress(str(target.id)))
+                text = render.render_progress(roadmaps.progress(str(target.id)), goal_command=GOAL_COMMAND)
             except NoGoal:
                 if own:
                     raise
@@ -151,7 +151,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
                 f"{limits.ELLIPSIS} {left} more pages; `/roadmap next` shows what to do now.",
             ]
         for page in pages:  # follow-ups after the first keep the deferral's visibility via `ephemeral`
-            await interaction.followup.send(discord_wording(page), ephemeral=not share)
+            await interaction.followup.send(page, ephemeral=not share)
 
 
 async def setup(bot: RoadmapBot) -> None:

@@ -36,6 +36,18 @@ def test_no_goal_with_several_roadmaps_explains_what_to_do(
     assert service.active_goal("alice") is None
 
 
+def test_messages_name_the_adapters_own_goal_command(engine: object, ml_basics: Roadmap, data_basics: Roadmap) -> None:
+    from bot.core.roadmap import render
+
+    service = RoadmapService(engine, lambda: [ml_basics, data_basics], goal_command="`/roadmap goal`")  # type: ignore[arg-type]
+    with pytest.raises(NoGoal, match="Choose one with `/roadmap goal`"):
+        service.next_steps("alice")
+    assert (
+        render.render_goals([], goal_command="`/goal ROADMAP`")
+        == "No goals yet. Choose a roadmap with `/goal ROADMAP`."
+    )
+
+
 def test_only_roadmap_is_used_without_a_goal(make_service: Factory, ml_basics: Roadmap) -> None:
     service = make_service(ml_basics)
     assert service.next_steps("bob").roadmap_id == "ml-basics"
