@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import discord
 
@@ -26,22 +28,16 @@ BAD_TOKEN = "Discord refused the token; check DISCORD_TOKEN (Developer Portal > 
 
 def run_discord(settings: Settings) -> int:
     """`roadmap-bot run` with a token: serve until interrupted; the exit code says how it ended."""
-    if settings.discord_token is None:
-        log.error(NO_TOKEN)
-        return 2
-    from bot.wiring import make_services
-
-    services = make_services(settings, goal_command=GOAL_COMMAND)
-    try:
-        return asyncio.run(serve(settings, services, settings.discord_token.get_secret_value()))
-    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
-        return 130
-    finally:
-        services.close()
+    return _with_services(settings, serve)
 
 
 def sync_discord(settings: Settings) -> int:
     """`roadmap-bot sync`: log in, register the slash commands, exit (no gateway, no model)."""
+    return _with_services(settings, sync_once)
+
+
+def _with_services(settings: Settings, main: Callable[[Settings, Services, str], Coroutine[Any, Any, int]]) -> int:
+    """Build the core once, run `main` with the token, and always close the database."""
     if settings.discord_token is None:
         log.error(NO_TOKEN)
         return 2
@@ -49,7 +45,9 @@ def sync_discord(settings: Settings) -> int:
 
     services = make_services(settings, goal_command=GOAL_COMMAND)
     try:
-        return asyncio.run(sync_once(settings, services, settings.discord_token.get_secret_value()))
+        return asyncio.run(main(settings, services, settings.discord_token.get_secret_value()))
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+        return 130
     finally:
         services.close()
 

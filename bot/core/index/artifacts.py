@@ -15,7 +15,6 @@ pickled: every file is plain data.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -64,13 +63,6 @@ class Manifest(BaseModel):
     embedded: int
     reused: int
     build_seconds: float
-
-
-class SentenceRef(BaseModel):
-    """A sentence of a passage and its row in embeddings.npy."""
-
-    text: str
-    row: int
 
 
 class StoredPassage(BaseModel):
@@ -204,8 +196,3 @@ def _fsync_dir(folder: Path) -> None:
     for child in folder.iterdir():
         with child.open("rb") as fh:
             os.fsync(fh.fileno())
-
-
-def manifest_summary(manifest: Manifest) -> dict[str, Any]:
-    summary: dict[str, Any] = json.loads(manifest.model_dump_json())
-    return summary

@@ -13,7 +13,7 @@ import faiss
 import numpy as np
 from pydantic import BaseModel
 
-from bot.core.chunking import ChunkerSettings, Passage, chunk_knowledge
+from bot.core.chunking import ChunkerSettings, chunk_knowledge
 from bot.core.embedding import Embedder, Vectors
 from bot.core.errors import IndexUnavailable
 from bot.core.index.artifacts import (
@@ -161,7 +161,3 @@ def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, Vectors]
         for sentence, row in zip(passage.sentences, artifacts.sentence_rows[n], strict=True):
             cache[text_key(sentence)] = vectors[row]
     return cache
-
-
-def passages_of(artifacts: Artifacts) -> list[Passage]:
-    return artifacts.passages

@@ -83,15 +83,13 @@ def load_knowledge(root: Path) -> KnowledgeBase:
             if parsed:
                 roadmaps.append(parsed)
     if not articles and not faq and not problems:
-        problems.append(Problem(rel_or(root), 0, "no articles or FAQ entries found (expected articles/*.md, faq/*.md)"))
+        problems.append(
+            Problem(root.name or str(root), 0, "no articles or FAQ entries found (expected articles/*.md, faq/*.md)")
+        )
     _cross_check(articles, faq, roadmaps, problems)
     if problems:
         raise KnowledgeInvalid(problems)
     return KnowledgeBase(articles=[a for a, _ in articles], faq=faq, roadmaps=[r for r, _ in roadmaps])
-
-
-def rel_or(root: Path) -> str:
-    return root.name or str(root)
 
 
 def _read(path: Path, rel: str, problems: list[Problem]) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 
 from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap.service import RoadmapService
-from bot.core.store.db import make_engine, migrate
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "roadmaps"
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -63,14 +62,6 @@ def ml_basics() -> Roadmap:
 @pytest.fixture
 def data_basics() -> Roadmap:
     return load_fixture("data-basics")
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    eng = make_engine("sqlite://")
-    migrate(eng)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture

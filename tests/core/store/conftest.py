@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
-
-from bot.core.store.db import make_engine, migrate
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    eng = make_engine("sqlite://")
-    migrate(eng)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture
