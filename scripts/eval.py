@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Retrieval quality on our own question set: hit@1, hit@3, MRR, abstention precision/recall/F1.
+"""Answer quality on the blind-written evaluation set, graded by the facts members need to see.
 
-Questions live in eval/*.jsonl as {"question", "expected": [doc ids], "split": "dev"|"test"};
-an empty `expected` marks a question the advisor must decline. The abstention threshold is tuned on
-`dev` (--calibrate) and reported on `test`, so the reported numbers are not fitted to themselves.
+Splits (eval/questions/): `tune` for design choices, `calibrate` for fitting the answer/decline
+decision, `report` for the published numbers only. Nothing is ever chosen on `report`.
 
-  python scripts/eval.py                 # test split, all retrieval modes, current threshold
-  python scripts/eval.py --calibrate     # pick the threshold on dev, then report on test
-  python scripts/eval.py --split all --show-misses
+  python scripts/eval.py                       # the shipped configuration on every split
+  python scripts/eval.py --compare             # configurations side by side, each calibrated, on tune
+  python scripts/eval.py --fit-ranker          # refit bot/core/ranking.json on tune
+  python scripts/eval.py --calibrate           # refit bot/core/answerability.json on calibrate
+  python scripts/eval.py --split report --check   # exit 1 when a target is missed (CI)
+  python scripts/eval.py --split tune --show-misses
 """
 
 from __future__ import annotations
@@ -16,137 +18,210 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from bot.core.advisor import DEFAULT_ABSTAIN_BELOW
-from bot.core.answers import clean_question, confidence_of
-from bot.core.retrieval import Mode
-from bot.settings import Settings
-from bot.wiring import make_advisor
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
-RANK_DEPTH = 10
+from bot.core.advisor import Advisor, AdvisorConfig  # noqa: E402
+from bot.core.chunking import ChunkerSettings  # noqa: E402
+from bot.core.decision import FEATURES, MODEL_FILE, DecisionModel  # noqa: E402
+from bot.core.embedding import Embedder, resolve_model  # noqa: E402
+from bot.core.index.build import build_index  # noqa: E402
+from bot.core.knowledge.loader import fingerprint  # noqa: E402
+from bot.core.ranking import MODEL_FILE as RANKING_FILE  # noqa: E402
+from bot.core.ranking import Ranker, candidate_features  # noqa: E402
+from bot.core.retrieval import RetrievalSettings  # noqa: E402
+from bot.evaluation.calibration import fit, fit_ranker  # noqa: E402
+from bot.evaluation.grading import Graded, Metrics, answers_part, metrics, normalise  # noqa: E402
+from bot.evaluation.items import SPLITS, Item, check_frozen, load_items  # noqa: E402
+from bot.evaluation.overlap import paraphrase_overlap  # noqa: E402
+from bot.evaluation.runner import evaluate  # noqa: E402
 
-
-@dataclass
-class Item:
-    question: str
-    expected: list[str]
-    split: str
-
-
-@dataclass
-class Outcome:
-    item: Item
-    rank: int | None  # 1-based rank of the first passage from an expected document
-    confidence: float
-    top: list[str]
-
-
-def load_items(folder: Path) -> list[Item]:
-    items: list[Item] = []
-    for path in sorted(folder.glob("*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                raw = json.loads(line)
-                if raw.get("split") not in ("dev", "test"):
-                    sys.exit(f"{path}:{n}: split must be dev or test")
-                items.append(Item(raw["question"], list(raw["expected"]), raw["split"]))
-    return items
+TARGETS = {"hit3": 0.95, "mrr5": 0.85, "fact_hit": 0.85, "decline_precision": 0.90, "decline_recall": 0.90}
+COLUMNS = (
+    ("hit1", "hit@1"),
+    ("hit3", "hit@3"),
+    ("mrr5", "MRR@5"),
+    ("fact_hit", "facts"),
+    ("decline_precision", "decl P"),
+    ("decline_recall", "decl R"),
+    ("near_recall", "near R"),
+    ("far_recall", "far R"),
+)
 
 
-def run(items: list[Item], mode: Mode, advisor: object, vectors: object) -> list[Outcome]:
-    from bot.core.advisor import Advisor
-
-    assert isinstance(advisor, Advisor)
-    outcomes = []
-    for item, vector in zip(items, vectors, strict=True):  # type: ignore[call-overload]
-        text, _ = clean_question(item.question)
-        hits = advisor.index.search(vector, text, RANK_DEPTH, mode)
-        docs = [h.passage.doc_id for h in hits]
-        rank = next((n + 1 for n, d in enumerate(docs) if d in item.expected), None)
-        outcomes.append(Outcome(item, rank, confidence_of(hits), docs[:3]))
-    return outcomes
+def table(rows: Sequence[tuple[str, Metrics]]) -> str:
+    width = max(len(name) for name, _ in rows)
+    head = f"{'':{width}}  " + " ".join(f"{label:>7}" for _, label in COLUMNS) + "   n (answerable/declines)"
+    lines = [head]
+    for name, m in rows:
+        values = " ".join(f"{getattr(m, key):7.3f}" for key, _ in COLUMNS)
+        lines.append(f"{name:{width}}  {values}   {m.answerable}/{m.declines}")
+    return "\n".join(lines)
 
 
-def metrics(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
-    inscope = [o for o in outcomes if o.item.expected]
-    oos = [o for o in outcomes if not o.item.expected]
-    n = max(len(inscope), 1)
-    abstained_oos = sum(o.confidence < threshold for o in oos)
-    abstained_in = sum(o.confidence < threshold for o in inscope)
-    precision = abstained_oos / max(abstained_oos + abstained_in, 1)
-    recall = abstained_oos / max(len(oos), 1)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "hit@1": sum(o.rank == 1 for o in inscope) / n,
-        "hit@3": sum(o.rank is not None and o.rank <= 3 for o in inscope) / n,
-        "mrr": sum(1 / o.rank for o in inscope if o.rank) / n,
-        "abst_p": precision,
-        "abst_r": recall,
-        "abst_f1": f1,
-        "answered_right": sum(o.rank is not None and o.rank <= 3 and o.confidence >= threshold for o in inscope) / n,
-    }
+def by_category(graded: Sequence[Graded]) -> list[tuple[str, Metrics]]:
+    cats = sorted({g.item.category for g in graded if not g.item.decline})
+    rows = [(f"  {c}", metrics([g for g in graded if g.item.category == c or g.item.decline])) for c in cats]
+    return rows
 
 
-def calibrate(outcomes: list[Outcome]) -> float:
-    """The threshold with the best abstention F1 on these outcomes; ties go to the lower threshold."""
-    candidates = sorted({round(o.confidence, 3) for o in outcomes})
-    best, best_f1 = DEFAULT_ABSTAIN_BELOW, -1.0
-    for i, c in enumerate(candidates):
-        nxt = candidates[i + 1] if i + 1 < len(candidates) else c + 0.01
-        threshold = round((c + nxt) / 2, 3)
-        f1 = metrics(outcomes, threshold)["abst_f1"]
-        if f1 > best_f1:
-            best, best_f1 = threshold, f1
-    return best
+def advisor_for(knowledge: Path, embedder: Embedder, chunker: ChunkerSettings, work: Path, **config: object) -> Advisor:
+    """An advisor over a fresh build of `knowledge` with these chunker settings (built once per variant)."""
+    name = f"ctx{int(chunker.context)}-anc{int(chunker.anchors)}"
+    index_dir = work / name
+    if not (index_dir / "CURRENT").exists():
+        print(f"building index variant {name}...", file=sys.stderr)
+        build_index(knowledge, index_dir, embedder, chunker=chunker)
+    advisor = Advisor(AdvisorConfig(knowledge_dir=knowledge, index_dir=index_dir, **config), embedder)  # type: ignore[arg-type]
+    return advisor
+
+
+def fitted_ranker(advisor: Advisor, tune: Sequence[Item]) -> Ranker:
+    """Candidates of every answerable tune question, labelled by whether they state its facts."""
+    advisor = Advisor(advisor.config, advisor.embedder, DecisionModel.neutral(), Ranker.fused_order())
+    answerable = [i for i in tune if not i.decline]
+    index = advisor.index
+    rows: list[list[float]] = []
+    relevant: list[bool] = []
+    for item, c in zip(answerable, advisor.consider_many([i.question for i in answerable]), strict=True):
+        assert c.whole is not None
+        for considered in [c.whole, *c.parts]:
+            features = candidate_features(index, index.terms(considered.text), considered.hits)
+            for hit, row in zip(considered.hits, features, strict=True):
+                shown = normalise(f"{hit.passage.label}\n{hit.passage.text}")
+                rows.append(row)
+                relevant.append(any(answers_part(part, shown) for part in item.parts))
+    return fit_ranker(rows, relevant, fingerprint(advisor.config.knowledge_dir), len(answerable))
+
+
+def calibrated(advisor: Advisor, calibrate: Sequence[Item], label: str = "answerable") -> DecisionModel:
+    advisor = with_decision(advisor, DecisionModel.neutral())
+    considered = advisor.consider_many([i.question for i in calibrate])
+    if label == "answerable":
+        y = [not i.decline for i in calibrate]
+    else:  # answerable and retrieved: declining a question we would answer wrongly is not a mistake
+        graded = evaluate(advisor, calibrate)
+        y = [not g.item.decline and g.passage_rank is not None and g.passage_rank <= 3 for g, _ in graded]
+    return fit(considered, y, fingerprint(advisor.config.knowledge_dir))
+
+
+def with_decision(advisor: Advisor, decision: DecisionModel) -> Advisor:
+    return Advisor(advisor.config, advisor.embedder, decision=decision, ranker=advisor.ranker)
+
+
+def with_ranker(advisor: Advisor, ranker: Ranker) -> Advisor:
+    return Advisor(advisor.config, advisor.embedder, decision=advisor.decision, ranker=ranker)
+
+
+def show_misses(results: Sequence[tuple[Graded, object]]) -> None:
+    from bot.core.answers import Answer
+
+    for g, a in results:
+        assert isinstance(a, Answer)
+        wrong_decline = g.declined != g.item.decline
+        if not wrong_decline and (g.item.decline or g.answer_hit):
+            continue
+        kind = "declined" if g.declined else ("answered" if g.item.decline else "facts missing")
+        print(f"\n--- {g.item.id} [{g.item.category}] {kind} p={a.confidence:.2f} rank={g.passage_rank}")
+        print(f"Q: {g.item.question}")
+        for part in g.item.parts:
+            print(f"   facts: {part.facts}")
+        top = [f"{p.doc_id}/{p.section or ''}" for p in a.passages[:3]]
+        print(f"   top: {top}")
+        if not g.declined:
+            print("   A: " + a.body[:400].replace("\n", " ") + ("…" if len(a.body) > 400 else ""))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--eval-dir", type=Path, default=Path("eval"))
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="test")
-    parser.add_argument("--calibrate", action="store_true", help="tune the threshold on dev for each mode")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_ABSTAIN_BELOW)
+    parser.add_argument("--eval-dir", type=Path, default=ROOT / "eval" / "questions")
+    parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
+    parser.add_argument("--compare", action="store_true", help="compare configurations on the tune split")
+    parser.add_argument("--fit-ranker", action="store_true", help=f"refit bot/core/{RANKING_FILE} on tune")
+    parser.add_argument("--calibrate", action="store_true", help=f"refit bot/core/{MODEL_FILE} on calibrate")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the chosen split misses a target")
     parser.add_argument("--show-misses", action="store_true")
-    parser.add_argument("--json", action="store_true", help="print the hybrid metrics as JSON")
+    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--work", type=Path, default=None, help="where variant indexes are built (default: temp)")
     args = parser.parse_args()
 
-    advisor = make_advisor(Settings().resolved())
-    advisor.ensure_index(notify=lambda m: print(m, file=sys.stderr))
     items = load_items(args.eval_dir)
-    dev = [i for i in items if i.split == "dev"]
-    report = items if args.split == "all" else [i for i in items if i.split == args.split]
-    texts = [clean_question(i.question)[0] or " " for i in items]
-    vectors = dict(zip(map(id, items), advisor.embedder.encode(texts), strict=True))
+    check_frozen(args.eval_dir)
+    splits = {s: [i for i in items if i.split == s] for s in SPLITS}
+    embedder = Embedder(resolve_model(os.environ.get("EMBEDDING_MODEL", "")))
+    work = args.work or Path(tempfile.mkdtemp(prefix="roadmap-eval-"))
+    work.mkdir(parents=True, exist_ok=True)
+    shipped = advisor_for(args.knowledge, embedder, ChunkerSettings(max_tokens=240), work)
+    if shipped.decision.features != list(FEATURES) and not args.calibrate:
+        sys.exit(f"bot/core/{MODEL_FILE} was fitted on other signals: run with --calibrate")
 
-    inscope = sum(bool(i.expected) for i in report)
-    print(f"{args.split}: {len(report)} questions ({inscope} in scope, {len(report) - inscope} out of scope)")
-    print(f"{'mode':8} {'thresh':>6} {'hit@1':>6} {'hit@3':>6} {'MRR':>6} {'abst P':>7} {'abst R':>7} {'abst F1':>7}")
-    results: dict[str, dict[str, float]] = {}
-    for mode in MODES:
-        threshold = args.threshold
-        if args.calibrate:
-            threshold = calibrate(run(dev, mode, advisor, [vectors[id(i)] for i in dev]))
-        outcomes = run(report, mode, advisor, [vectors[id(i)] for i in report])
-        m = metrics(outcomes, threshold)
-        results[mode] = {"threshold": threshold, **m}
-        print(
-            f"{mode:8} {threshold:6.3f} {m['hit@1']:6.3f} {m['hit@3']:6.3f} {m['mrr']:6.3f} "
-            f"{m['abst_p']:7.3f} {m['abst_r']:7.3f} {m['abst_f1']:7.3f}"
-        )
-        if args.show_misses and mode == "hybrid":
-            for o in outcomes:
-                wrong_scope = (o.confidence < threshold) != (not o.item.expected)
-                if (o.item.expected and (o.rank is None or o.rank > 3)) or wrong_scope:
-                    print(
-                        f"   miss: {o.item.question!r} expected={o.item.expected} got={o.top} conf={o.confidence:.3f}"
-                    )
+    if args.fit_ranker:
+        ranker = fitted_ranker(shipped, splits["tune"])
+        target = ROOT / "bot" / "core" / RANKING_FILE
+        target.write_text(ranker.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {target.relative_to(ROOT)}: fitted on {ranker.fitted_items} tune questions")
+        shipped = with_ranker(shipped, ranker)
+
+    if args.calibrate:
+        model = calibrated(shipped, splits["calibrate"])
+        target = ROOT / "bot" / "core" / MODEL_FILE
+        target.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {target.relative_to(ROOT)}: threshold {model.threshold}, fitted on {model.fitted_items} items")
+        shipped = with_decision(shipped, model)
+
+    if args.compare:
+        rows: list[tuple[str, Metrics]] = []
+        variants: list[tuple[str, ChunkerSettings, dict[str, object], bool]] = [
+            ("shipped", ChunkerSettings(max_tokens=240), {}, True),
+            ("no second-stage ranker", ChunkerSettings(max_tokens=240), {}, False),
+            ("dense only", ChunkerSettings(max_tokens=240), {"retrieval": RetrievalSettings(mode="dense")}, True),
+            ("BM25 only", ChunkerSettings(max_tokens=240), {"retrieval": RetrievalSettings(mode="bm25")}, True),
+            ("no question anchors", ChunkerSettings(max_tokens=240, anchors=False), {}, True),
+            ("no context text", ChunkerSettings(max_tokens=240, context=False), {}, True),
+            ("no anchors, no context", ChunkerSettings(max_tokens=240, context=False, anchors=False), {}, True),
+            ("no typo repair", ChunkerSettings(max_tokens=240), {"spelling": False}, True),
+            ("one answer per post", ChunkerSettings(max_tokens=240), {"multi_part": False}, True),
+        ]
+        for name, chunker, config, rerank in variants:
+            advisor = advisor_for(args.knowledge, embedder, chunker, work, **config)
+            advisor = with_ranker(advisor, fitted_ranker(advisor, splits["tune"]) if rerank else Ranker.fused_order())
+            advisor = with_decision(advisor, calibrated(advisor, splits["calibrate"]))
+            for split in ("tune", "calibrate"):
+                rows.append((f"{name} [{split}]", metrics([g for g, _ in evaluate(advisor, splits[split])])))
+        print("Configurations (ranker fitted on tune, decision on calibrate; the report split is not shown):")
+        print(table(rows))
+        print()
+
+    chosen = SPLITS if args.split == "all" else (args.split,)
+    report: dict[str, dict[str, float | int]] = {}
+    missed: list[str] = []
+    for split in chosen:
+        results = evaluate(shipped, splits[split])
+        graded = [g for g, _ in results]
+        m = metrics(graded)
+        report[split] = m.row()
+        print(f"{split}: {len(graded)} questions (decision threshold {shipped.decision.threshold})")
+        print(table([("all", m), *by_category(graded)]))
+        if split == "report" or args.check:
+            missed += [f"{split} {k} {getattr(m, k):.3f} < {v}" for k, v in TARGETS.items() if getattr(m, k) < v]
+        if args.show_misses and split != "report":
+            show_misses(results)
+        print()
+    overlap = paraphrase_overlap(shipped.index, items)
+    print(f"paraphrases sharing no content word with a passage that answers them: {overlap} (all splits)")
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps(report, indent=2))
+    if args.check and missed:
+        print("targets missed: " + "; ".join(missed), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,0 +1,104 @@
+"""Fit the two small models of the answer path: the second-stage ranker (on the tune split) and the
+answer/decline decision (on the calibrate split), both logistic regressions over retrieval signals.
+
+The decision's threshold is chosen on out-of-fold probabilities (5-fold cross-validation within the
+split), so it is not fitted to the very predictions it thresholds; the report split is never seen here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import numpy as np
+
+from bot.core.advisor import Consideration
+from bot.core.decision import FEATURES, DecisionModel
+from bot.core.ranking import FEATURES as RANKING_FEATURES
+from bot.core.ranking import Ranker
+
+C = 1.0
+FOLDS = 5
+
+
+def _matrix(considered: Sequence[Consideration]) -> np.ndarray:
+    rows = []
+    for c in considered:
+        if c.whole is None:
+            raise ValueError("an empty question cannot be calibrated on")
+        rows.append(c.whole.signals.vector())
+    return np.asarray(rows, dtype=np.float64)
+
+
+def best_threshold(probabilities: Sequence[float], answerable: Sequence[bool]) -> float:
+    """The threshold with the best decline F1 (declining is the positive class); ties go lower."""
+    p = np.asarray(probabilities)
+    y = np.asarray(answerable, dtype=bool)
+    candidates = sorted(set(np.round(p, 4).tolist()))
+    best, best_f1 = 0.5, -1.0
+    for low, high in zip(candidates, [*candidates[1:], 1.0], strict=True):
+        threshold = (low + high) / 2
+        declined = p < threshold
+        tp = int(np.sum(declined & ~y))
+        precision = tp / max(int(np.sum(declined)), 1)
+        recall = tp / max(int(np.sum(~y)), 1)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = threshold, f1
+    return round(float(best), 4)
+
+
+def fit(
+    considered: Sequence[Consideration],
+    answerable: Sequence[bool],
+    knowledge_files: dict[str, str],
+    notes: str = "",
+) -> DecisionModel:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x = _matrix(considered)
+    y = np.asarray(answerable, dtype=int)
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=1000))
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
+    out_of_fold = cross_val_predict(pipeline, x, y, cv=folds, method="predict_proba")[:, 1]
+    threshold = best_threshold(out_of_fold.tolist(), [bool(v) for v in y])
+    pipeline.fit(x, y)
+    scaler, model = pipeline[0], pipeline[1]
+    return DecisionModel(
+        features=list(FEATURES),
+        mean=[float(v) for v in scaler.mean_],
+        scale=[float(v) for v in scaler.scale_],
+        weights=[float(v) for v in model.coef_[0]],
+        intercept=float(model.intercept_[0]),
+        threshold=threshold,
+        fitted_at=datetime.now(UTC).replace(microsecond=0),
+        fitted_on=knowledge_files,
+        fitted_items=len(y),
+        notes=notes,
+    )
+
+
+def fit_ranker(
+    rows: Sequence[Sequence[float]], relevant: Sequence[bool], knowledge_files: dict[str, str], items: int
+) -> Ranker:
+    """Pointwise logistic regression: is this candidate a passage that states the facts asked for?"""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    x = np.asarray(rows, dtype=np.float64)
+    y = np.asarray(relevant, dtype=int)
+    scaler = StandardScaler().fit(x)
+    model = LogisticRegression(C=C, max_iter=2000).fit(scaler.transform(x), y)
+    return Ranker(
+        features=list(RANKING_FEATURES),
+        mean=[float(v) for v in scaler.mean_],
+        scale=[float(v) for v in scaler.scale_],
+        weights=[float(v) for v in model.coef_[0]],
+        intercept=float(model.intercept_[0]),
+        fitted_at=datetime.now(UTC).replace(microsecond=0),
+        fitted_on=knowledge_files,
+        fitted_items=items,
+    )
