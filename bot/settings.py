@@ -13,6 +13,10 @@ class Settings(BaseSettings):
 
     knowledge_dir: Path = Path("knowledge")
     index_dir: Path = Path("index")
+    decision_file: Path | None = Field(
+        default=None,
+        description="A decision model fitted for this knowledge base (scripts/eval.py --calibrate); default: the shipped one.",
+    )
     embedding_model: str = Field(
         default="", description="A local model folder or a hub name; empty means the bundled all-MiniLM-L6-v2."
     )
@@ -23,6 +27,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     question_retention_days: int = Field(default=90, ge=1, le=3650)
     watch_knowledge: bool = False
+    serving_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Threads torch and FAISS use per encode; 1 keeps a question fast next to other busy processes.",
+    )
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -40,5 +50,6 @@ class Settings(BaseSettings):
             update={
                 "knowledge_dir": self.knowledge_dir.expanduser().resolve(),
                 "index_dir": self.index_dir.expanduser().resolve(),
+                "decision_file": self.decision_file.expanduser().resolve() if self.decision_file else None,
             }
         )

@@ -11,8 +11,12 @@ from bot.settings import Settings
 
 
 def make_advisor(settings: Settings, embedder: Embedder | None = None) -> Advisor:
-    config = AdvisorConfig(knowledge_dir=settings.knowledge_dir, index_dir=settings.index_dir)
-    return Advisor(config, embedder or Embedder(resolve_model(settings.embedding_model)))
+    config = AdvisorConfig(
+        knowledge_dir=settings.knowledge_dir, index_dir=settings.index_dir, decision_file=settings.decision_file
+    )
+    return Advisor(
+        config, embedder or Embedder(resolve_model(settings.embedding_model), threads=settings.serving_threads)
+    )
 
 
 def make_services(settings: Settings, embedder: Embedder | None = None, goal_command: str = GOAL_COMMAND) -> Services:

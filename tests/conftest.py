@@ -12,8 +12,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SMALL_KB = FIXTURES / "kb_small"
+from kb_fixtures import SMALL_DECISION, SMALL_KB
 
 
 @pytest.fixture(scope="session")
@@ -49,4 +48,4 @@ def small_advisor(built_small, embedder):  # type: ignore[no-untyped-def]
     from bot.core.advisor import Advisor, AdvisorConfig
 
     knowledge, index = built_small
-    return Advisor(AdvisorConfig(knowledge_dir=knowledge, index_dir=index), embedder)
+    return Advisor(AdvisorConfig(knowledge_dir=knowledge, index_dir=index, decision_file=SMALL_DECISION), embedder)

@@ -9,38 +9,81 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.core.answers import Answer, abstain, clean_question, compose, confidence_of
-from bot.core.embedding import Embedder
+from bot.core.answers import Answer, clean_question, decline, empty_answer
+from bot.core.batching import MicroBatcher
+from bot.core.compose import compose
+from bot.core.decision import DecisionModel, Signals, load_decision, signals
+from bot.core.embedding import Embedder, Vectors
 from bot.core.errors import IndexUnavailable
 from bot.core.index.artifacts import current_build, read_manifest
 from bot.core.index.build import BuildReport, Progress, build_index, is_stale
-from bot.core.knowledge.models import KnowledgeBase
-from bot.core.retrieval import Mode, SearchIndex
+from bot.core.knowledge.models import KnowledgeBase, ScopeRule
+from bot.core.question_parts import split_parts
+from bot.core.ranking import Ranker, load_ranker
+from bot.core.retrieval import DenseMatch, Hit, Mode, RetrievalSettings, SearchIndex
+from bot.core.spelling import Speller
 
 log = logging.getLogger(__name__)
 
-# Calibrated on the dev split of eval/ (scripts/eval.py --calibrate); see docs/retrieval.md.
-DEFAULT_ABSTAIN_BELOW = 0.31
 MAX_K = 20
+CANDIDATE_DEPTH = 20  # hits kept per question: the answer's passages, related reading, "did you mean"
+SUGGESTIONS = 3
+SUGGEST_ABOVE = 0.35  # cosine
 
 
 class AdvisorConfig(BaseModel):
     knowledge_dir: Path
     index_dir: Path
-    abstain_below: float = DEFAULT_ABSTAIN_BELOW
-    mode: Mode = "hybrid"
+    retrieval: RetrievalSettings = RetrievalSettings()
+    decision_file: Path | None = None  # None: the model shipped with the package
+    ranking_file: Path | None = None  # likewise
+    multi_part: bool = True
+    spelling: bool = True
+
+
+@dataclass
+class Considered:
+    """What retrieval and the decision model made of one question (or one part of a post)."""
+
+    text: str
+    hits: list[Hit]
+    signals: Signals
+    probability: float
+    covered: bool
+    scope_rule: ScopeRule | None = None  # the rule of knowledge/scope.yaml it is closer to than to any passage
+
+
+@dataclass
+class Consideration:
+    question: str
+    note: str | None
+    whole: Considered | None  # None for an empty question
+    parts: list[Considered] = field(default_factory=list)
 
 
 class Advisor:
-    def __init__(self, config: AdvisorConfig, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        config: AdvisorConfig,
+        embedder: Embedder,
+        decision: DecisionModel | None = None,
+        ranker: Ranker | None = None,
+    ) -> None:
         self.config = config
         self.embedder = embedder
+        self.decision = decision or load_decision(config.decision_file)
+        self.ranker = ranker or load_ranker(config.ranking_file)
         self._index: SearchIndex | None = None
         self._build_lock = threading.Lock()
+        self._speller: tuple[SearchIndex, Speller] | None = None
+        self._batcher: MicroBatcher[tuple[str, int], Answer] | None = None
+        self._batcher_lock = threading.Lock()
 
     # -- index lifecycle -------------------------------------------------------------------
     def stale_reason(self) -> str | None:
@@ -110,35 +153,130 @@ class Advisor:
 
     # -- questions ---------------------------------------------------------------------------
     def ask(self, question: str, k: int = 5, mode: Mode | None = None) -> Answer:
-        return self.ask_many([question], k=k, mode=mode)[0]
+        """One question, batched with any others arriving at the same moment (blocks until answered)."""
+        if mode is not None:
+            return self.ask_many([question], k=k, mode=mode)[0]
+        return self.submit(question, k).result()
+
+    def submit(self, question: str, k: int = 5) -> Future[Answer]:
+        """Queue a question for the next micro-batch; async callers await `asyncio.wrap_future` of it."""
+        with self._batcher_lock:
+            if self._batcher is None:
+                self._batcher = MicroBatcher(self._answer_requests, name="advisor-batcher")
+            batcher = self._batcher
+        return batcher.submit((question, k))
+
+    def close(self) -> None:
+        with self._batcher_lock:
+            batcher, self._batcher = self._batcher, None
+        if batcher is not None:
+            batcher.close()
+
+    def _answer_requests(self, requests: Sequence[tuple[str, int]]) -> list[Answer]:
+        considered = self.consider_many([question for question, _ in requests])
+        return [self._answer(c, max(1, min(int(k), MAX_K))) for c, (_, k) in zip(considered, requests, strict=True)]
 
     def ask_many(self, questions: Sequence[str], k: int = 5, mode: Mode | None = None) -> list[Answer]:
-        """Answer several questions with one batched encode; each question is encoded exactly once."""
+        """Answer several questions with one batched encode; each text is encoded exactly once."""
         k = max(1, min(int(k), MAX_K))
+        return [self._answer(c, k) for c in self.consider_many(questions, mode)]
+
+    def speller(self, index: SearchIndex) -> Speller:
+        """Typo repair towards this index version's words (built once per version)."""
+        cached = self._speller
+        if cached is None or cached[0] is not index:
+            cached = (index, Speller(index.corpus_words, self.embedder.dictionary()))
+            self._speller = cached
+        return cached[1]
+
+    def consider_many(self, questions: Sequence[str], mode: Mode | None = None) -> list[Consideration]:
+        """Retrieve and decide, without composing: what evaluation and calibration look at."""
         index = self.index  # one version for the whole batch
-        cleaned = [clean_question(q) for q in questions]
-        to_encode = [text for text, _ in cleaned if text]
-        vectors = self.embedder.encode(to_encode) if to_encode else None
-        answers: list[Answer] = []
+        settings = self.config.retrieval if mode is None else self.config.retrieval.model_copy(update={"mode": mode})
+        speller = self.speller(index) if self.config.spelling else None
+        plans: list[tuple[str, str | None, str, list[str]]] = []
+        texts: list[str] = []
+        for raw in questions:
+            text, note = clean_question(raw)
+            searched = speller.correct(text) if speller and text else text
+            parts = split_parts(searched) if searched and self.config.multi_part else []
+            plans.append((text, note, searched, parts))
+            if text:
+                texts.append(searched)
+                texts.extend(parts)
+        matrix = self.embedder.encode(texts) if texts else None
+        dense = index.dense_many(matrix, settings.candidates, settings.anchors) if matrix is not None else []
         row = 0
-        for text, note in cleaned:
+        out: list[Consideration] = []
+        for text, note, searched, parts in plans:
             if not text:
-                answers.append(
-                    Answer(
-                        question=text,
-                        abstained=True,
-                        body="Please ask a question — for example: “What should I learn first to become an ML engineer?”",
-                        passages=[],
-                    )
-                )
+                out.append(Consideration(question=text, note=note, whole=None))
                 continue
-            assert vectors is not None
-            vector = vectors[row]
-            row += 1
-            hits = index.search(vector, text, k, mode or self.config.mode)
-            confidence = confidence_of(hits)
-            if not hits or confidence < self.config.abstain_below:
-                answers.append(abstain(text, hits, confidence, note))
-            else:
-                answers.append(compose(text, vector, hits, index, confidence, note))
-        return answers
+            assert matrix is not None
+            whole = self._consider(index, searched, matrix[row], settings, dense[row])
+            considered_parts = [
+                self._consider(index, part, matrix[row + 1 + n], settings, dense[row + 1 + n])
+                for n, part in enumerate(parts)
+            ]
+            row += 1 + len(parts)
+            out.append(Consideration(question=text, note=note, whole=whole, parts=considered_parts))
+        return out
+
+    def _consider(
+        self,
+        index: SearchIndex,
+        text: str,
+        vector: Vectors,
+        settings: RetrievalSettings,
+        dense: list[DenseMatch] | None = None,
+    ) -> Considered:
+        terms = index.terms(text)
+        hits = self.ranker.rerank(index, terms, index.search(vector, text, CANDIDATE_DEPTH, settings, dense))
+        rule, scope = index.scope(vector)
+        seen = signals(index, terms, hits, scope)
+        covered, probability = self.decision.answers(seen)
+        matched = index.artifacts.knowledge.scope[rule] if rule is not None and seen.scope_margin > 0 else None
+        return Considered(text, hits, seen, probability, covered and bool(hits), matched)
+
+    def _answer(self, c: Consideration, k: int) -> Answer:
+        if c.whole is None:
+            return empty_answer()
+        whole = c.whole
+        answered_parts = [p for p in c.parts if p.covered]
+        if len({p.hits[0].passage.id for p in answered_parts}) >= 2:
+            best = max(answered_parts, key=lambda p: p.probability)
+            confidence = whole.probability if whole.covered else best.probability
+            # The passages each part is answered from come first, then the whole post's.
+            hits = _unique([p.hits[0] for p in answered_parts] + whole.hits)
+            parts = [(p.text, p.hits[0]) for p in answered_parts]
+            return compose(c.question, hits[:k], confidence, c.note, parts=parts)
+        if whole.covered:
+            return compose(c.question, whole.hits[:k], whole.probability, c.note)
+        if answered_parts:
+            best = max(answered_parts, key=lambda p: p.probability)
+            return compose(c.question, best.hits[:k], best.probability, c.note)
+        return decline(c.question, whole.hits[:k], nearest_faq(whole.hits), whole.probability, c.note, whole.scope_rule)
+
+
+def _unique(hits: Sequence[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for hit in hits:
+        if hit.passage.id not in seen:
+            seen.add(hit.passage.id)
+            out.append(hit)
+    return out
+
+
+def nearest_faq(hits: Sequence[Hit], limit: int = SUGGESTIONS) -> list[str]:
+    """The FAQ questions closest to what was asked, offered as "Did you mean…" with a decline
+    (only those at least loosely related: a list of unrelated questions helps nobody)."""
+    out: list[str] = []
+    for hit in sorted(hits, key=lambda h: -h.dense):
+        if hit.dense < SUGGEST_ABOVE:
+            break
+        if hit.passage.kind == "faq" and hit.passage.title not in out:
+            out.append(hit.passage.title)
+        if len(out) == limit:
+            break
+    return out

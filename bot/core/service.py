@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -52,8 +53,17 @@ class Services:
         The id is all a vote button needs to carry: the row keeps the question and the cited sources.
         """
         answer = self.advisor.ask(question, k=k)
+        return answer, self.log_answer(answer, user_id)
+
+    def submit(self, question: str, k: int = 5) -> Future[Answer]:
+        """Queue a question for the advisor's next micro-batch without holding a thread while it waits:
+        async adapters `await asyncio.wrap_future(...)`, then log the answer with `log_answer`."""
+        return self.advisor.submit(question, k)
+
+    def log_answer(self, answer: Answer, user_id: str | None) -> int | None:
+        """Keep the question for the gaps report and for votes; returns its row id."""
         if user_id is None or not answer.question:
-            return answer, None
+            return None
         sources = [c.source for c in answer.citations]
         try:
             with transaction(self.engine) as session:
@@ -62,8 +72,8 @@ class Services:
                 )
         except InvalidInput:
             log.warning("Not logging a question from an invalid user id")
-            return answer, None
-        return answer, row.id
+            return None
+        return row.id
 
     def record_feedback(self, user_id: str, question: str, sources: Sequence[str], helpful: bool) -> None:
         with transaction(self.engine) as session:
@@ -111,4 +121,5 @@ class Services:
         return self.roadmaps.forget(user_id)
 
     def close(self) -> None:
+        self.advisor.close()
         self.engine.dispose()

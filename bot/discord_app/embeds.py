@@ -45,7 +45,8 @@ def trim_answer(body: str, citations: Sequence[Citation], limit: int) -> str:
 
 
 def answer_embed(answer: Answer, description_limit: int = limits.EMBED_DESCRIPTION) -> discord.Embed:
-    """The answer with its sources; an abstention says so and lists the nearest topics (the core's wording)."""
+    """The answer with its sources and related reading; a decline says so and offers the nearest FAQ
+    questions it may have meant."""
     title = limits.clip(limits.one_line(answer.question) or "Your question", limits.EMBED_TITLE)
     embed = discord.Embed(
         title=title,
@@ -55,6 +56,12 @@ def answer_embed(answer: Answer, description_limit: int = limits.EMBED_DESCRIPTI
     if answer.citations:
         sources = limits.fit_lines((citation_line(c) for c in answer.citations), limits.FIELD_VALUE)
         embed.add_field(name="Sources", value=sources, inline=False)
+    if answer.related:
+        related = limits.fit_lines((f"{c.label} — `{c.source}`" for c in answer.related), limits.FIELD_VALUE)
+        embed.add_field(name="Related", value=related, inline=False)
+    if answer.suggestions:
+        meant = limits.fit_lines((f"• {s}" for s in answer.suggestions), limits.FIELD_VALUE)
+        embed.add_field(name="Did you mean", value=meant, inline=False)
     if answer.note:
         embed.set_footer(text=limits.clip(answer.note, limits.FOOTER))
     return fit_embed(embed, answer.citations)

@@ -71,7 +71,7 @@ def test_batch_from_stdin_keeps_order_and_survives_bad_lines(
         check_contract(obj, 5)
     assert objs[0]["passages"][0]["source"].startswith("articles/bicycle-repair.md")
     assert objs[1]["abstained"] is True and "Please ask a question" in objs[1]["answer"]
-    assert objs[2]["abstained"] is True and "I don't know" in objs[2]["answer"]
+    assert objs[2]["abstained"] is True and objs[2]["answer"].startswith("I only know about bread, bicycles")
     assert objs[3]["abstained"] is True
     assert objs[4]["passages"][0]["source"] == "faq/what-flour.md"
 

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from kb_fixtures import SMALL_DECISION
 
 from bot.console import GOAL_COMMAND, run_console
 from bot.settings import Settings
@@ -15,7 +16,12 @@ from bot.wiring import make_services
 @pytest.fixture
 def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
     knowledge, index = built_small
-    return Settings(knowledge_dir=knowledge, index_dir=index, database_url=f"sqlite:///{tmp_path / 'c.db'}")
+    return Settings(
+        knowledge_dir=knowledge,
+        index_dir=index,
+        database_url=f"sqlite:///{tmp_path / 'c.db'}",
+        decision_file=SMALL_DECISION,
+    )
 
 
 def converse(settings: Settings, embedder, lines: list[str], user: str = "carol") -> str:  # type: ignore[no-untyped-def]
@@ -48,7 +54,7 @@ def test_questions_and_roadmap_commands(settings: Settings, embedder) -> None:  
         ],
     )
     assert "strong white bread flour" in text and "faq/what-flour.md" in text
-    assert "I don't know" in text
+    assert "I only know about bread, bicycles and stargazing" in text  # the weather: a scope reply
     assert "/goal ROADMAP" in text
     # The only roadmap is used without a goal; the first next steps have no prerequisites.
     assert "Gather basic tools" in text and "Grow a sourdough starter" in text

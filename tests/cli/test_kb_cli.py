@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kb_fixtures import SMALL_DECISION
 
 import bot.wiring
 from bot.cli import main
@@ -54,7 +55,12 @@ def test_status(deployment: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_reload_is_picked_up_by_a_running_bot(
     deployment: Path, capsys: pytest.CaptureFixture[str], embedder: Any
 ) -> None:
-    running = Advisor(AdvisorConfig(knowledge_dir=deployment / "knowledge", index_dir=deployment / "index"), embedder)
+    running = Advisor(
+        AdvisorConfig(
+            knowledge_dir=deployment / "knowledge", index_dir=deployment / "index", decision_file=SMALL_DECISION
+        ),
+        embedder,
+    )
     running.ensure_index()
     flour = deployment / "knowledge" / "faq" / "what-flour.md"
     flour.write_text(flour.read_text().replace("Use strong white", "Use unbleached white"))

@@ -25,6 +25,7 @@ def test_build_writes_a_complete_version(small_kb: Path, tmp_path: Path, embedde
         "embeddings.npy",
         "passages.jsonl",
         "knowledge.json",
+        "scope.json",
         "manifest.json",
     }
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -39,10 +40,13 @@ def test_build_writes_a_complete_version(small_kb: Path, tmp_path: Path, embedde
         "faq/tyre-pressure.md",
         "faq/what-flour.md",
         "roadmaps/home-skills.yaml",
+        "scope.yaml",
     }
+    assert manifest["counts"]["anchors"] == 8 and manifest["counts"]["scope_examples"] == 8
     assert report.reused == 0
     loaded = SearchIndex.load(index_dir)
-    assert loaded.faiss_index.ntotal == 11
+    assert loaded.faiss_index.ntotal == 11 + 8  # passages and their anchors; scope examples are kept apart
+    assert [r.id for r in loaded.artifacts.knowledge.scope] == ["off-topic", "shopping"]
     assert is_stale(index_dir, small_kb, "all-MiniLM-L6-v2") is None
 
 
@@ -53,9 +57,9 @@ def test_editing_one_file_reembeds_only_that_file(small_kb: Path, tmp_path: Path
     faq.write_text(faq.read_text().replace("thirteen percent", "twelve or thirteen percent"))
     assert is_stale(index_dir, small_kb, "all-MiniLM-L6-v2") == "the knowledge folder changed since the last build"
     second = build_index(small_kb, index_dir, embedder)
-    # The FAQ passage and its one changed sentence; everything else came from the previous build.
-    assert second.embedded == 2
-    assert second.reused == first.embedded - 2
+    # Only the FAQ passage's own text; its anchors and everything else came from the previous build.
+    assert second.embedded == 1
+    assert second.reused == first.embedded - 1
     index = SearchIndex.load(index_dir)
     assert any("twelve or thirteen" in p.text for p in index.passages)
 

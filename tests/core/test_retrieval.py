@@ -56,10 +56,22 @@ def test_answer_is_extractive_and_cited(small_advisor) -> None:  # type: ignore[
 )
 def test_abstains_on_out_of_scope_questions(small_advisor, question: str) -> None:  # type: ignore[no-untyped-def]
     answer = small_advisor.ask(question)
-    assert answer.abstained
-    assert "I don't know" in answer.body
-    assert answer.suggestions and all(isinstance(s, str) for s in answer.suggestions)
-    assert not answer.citations
+    assert answer.abstained and not answer.citations and not answer.related
+    rules = {r.id: r.reply for r in small_advisor.knowledge.scope}
+    if answer.reason == "out_of_scope":
+        assert answer.scope in rules and answer.body == rules[answer.scope]
+    else:
+        assert answer.reason == "not_covered" and "I don't know" in answer.body
+    assert all(isinstance(s, str) for s in answer.suggestions)
+
+
+def test_a_decline_near_a_scope_example_gives_its_reply_and_nearby_faq(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    weather = small_advisor.ask("what's the weather in Paris tomorrow?")
+    assert weather.reason == "out_of_scope" and weather.scope == "off-topic"
+    assert weather.body.startswith("I only know about bread, bicycles and stargazing")
+    price = small_advisor.ask("how much does a decent telescope cost at the moment?")
+    assert price.abstained and price.scope == "shopping"
+    assert "Did you mean:" not in price.answer or price.suggestions
 
 
 def test_empty_question_gets_a_prompt_not_a_search(small_advisor) -> None:  # type: ignore[no-untyped-def]

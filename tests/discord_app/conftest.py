@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from discord_standin import DiscordStandIn, RecordedRequest, running_bot
+from kb_fixtures import SMALL_DECISION
 
 from bot.core.service import Services
 from bot.discord_app.client import RoadmapBot
@@ -31,6 +32,7 @@ def settings_for(knowledge: Path, index: Path, tmp_path: Path) -> Settings:
         knowledge_dir=knowledge,
         index_dir=index,
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        decision_file=SMALL_DECISION,
         discord_token=None,
         discord_guild_id=None,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 import discord
@@ -72,10 +73,14 @@ async def test_abstaining_answer_is_kind_and_suggests_topics(env: tuple[RoadmapB
     ix = await standin.interact(standin.slash("ask", {"question": "What is the capital of Peru?"}))
     answer = await ix.followup()
     embed = answer.embed
-    assert embed["description"].startswith("I don't know")
-    assert "closest topics" in embed["description"]
-    assert "fields" not in embed or not embed["fields"]
+    assert embed["description"].startswith("I only know about bread, bicycles and stargazing")  # the scope reply
+    assert not any(f["name"] in ("Sources", "Related") for f in embed.get("fields", []))
     assert answer.buttons == []  # nothing to vote on
+    question = "which shop sells the cheapest bike tyres this week"
+    embed = (await (await standin.interact(standin.slash("ask", {"question": question}))).followup()).embed
+    assert embed["description"].startswith("I can't check prices or stock")
+    meant = {f["name"]: f["value"] for f in embed["fields"]}["Did you mean"]
+    assert meant == "• How much air should my bicycle tyres have?"
 
 
 async def test_private_ask_is_ephemeral_and_echoed_text_cannot_ping(env: tuple[RoadmapBot, DiscordStandIn]) -> None:
@@ -151,12 +156,14 @@ async def test_empty_mention_gets_a_hint(env: tuple[RoadmapBot, DiscordStandIn])
 async def test_failures_become_friendly_messages(
     run_bot: Callable[..., Any], services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(question: str, *_: Any, **__: Any) -> Any:
-        if "domain" in question:
-            raise InvalidInput("That question cannot be used.")
-        raise RuntimeError("index exploded")
+    def broken(question: str, *_: Any, **__: Any) -> Future[Any]:
+        failed: Future[Any] = Future()
+        failed.set_exception(
+            InvalidInput("That question cannot be used.") if "domain" in question else RuntimeError("index exploded")
+        )
+        return failed
 
-    monkeypatch.setattr(services, "ask_logged", broken)  # what the cog calls: the answer and its logged id
+    monkeypatch.setattr(services, "submit", broken)  # what the cog calls: the advisor's batch queue
     async with run_bot(strict=False) as (_, standin):
         ix = await standin.interact(standin.slash("ask", {"question": "anything"}))
         failed = await ix.followup()

@@ -26,6 +26,7 @@ from discord_standin import (
     RecordedRequest,
     running_bot,
 )
+from kb_fixtures import SMALL_DECISION
 
 from bot.core.advisor import Advisor, AdvisorConfig
 from bot.core.service import Services
@@ -346,7 +347,12 @@ async def test_the_bot_adopts_a_build_made_by_another_process(
     async with run_bot(kb_refresh_seconds=0.1) as (bot, standin):
         assert bot.moderation_tasks.running
         edit(settings.knowledge_dir / "faq" / "best-night-sky.md", "Moonless nights", "Clear moonless nights")
-        other = Advisor(AdvisorConfig(knowledge_dir=settings.knowledge_dir, index_dir=settings.index_dir), embedder)
+        other = Advisor(
+            AdvisorConfig(
+                knowledge_dir=settings.knowledge_dir, index_dir=settings.index_dir, decision_file=SMALL_DECISION
+            ),
+            embedder,
+        )
         report = await bot.run_blocking(other.rebuild)  # what `roadmap-bot kb reload` does in its own process
 
         adopted = await poll_until(lambda: live_build(services) == report.build_id, timeout=5)

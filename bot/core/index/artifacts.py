@@ -1,9 +1,11 @@
 """The index on disk: a build folder per version and a CURRENT pointer replaced atomically.
 
 Layout under INDEX_DIR:
-  builds/<build_id>/vectors.faiss     FAISS inner-product index over the passage vectors
-  builds/<build_id>/embeddings.npy    every vector the build embedded (passages, then sentences), for reuse
-  builds/<build_id>/passages.jsonl    passage metadata and text, in FAISS row order
+  builds/<build_id>/vectors.faiss     FAISS inner-product index over every key: passages, their later windows
+                                      and their question anchors
+  builds/<build_id>/embeddings.npy    the same vectors as a matrix, in the same order, for reuse by the next build
+  builds/<build_id>/passages.jsonl    passage metadata and text, with the rows of their windows and anchors
+  builds/<build_id>/scope.json        rows of each scope rule's examples (embedded, not searched as passages)
   builds/<build_id>/knowledge.json    the validated knowledge the build saw (roadmaps and FAQ served from it)
   builds/<build_id>/manifest.json     model, dimension, counts, hashes, build time
   CURRENT                             the name of the live build folder
@@ -15,6 +17,7 @@ pickled: every file is plain data.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -31,7 +34,7 @@ from bot.core.embedding import Vectors
 from bot.core.errors import IndexUnavailable
 from bot.core.knowledge.models import KnowledgeBase
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 BUILDS = "builds"
 KEEP_BUILDS = 2
@@ -45,7 +48,9 @@ class Counts(BaseModel):
     roadmaps: int
     steps: int
     passages: int
-    sentences: int
+    anchors: int
+    windows: int = 0
+    scope_examples: int = 0
 
 
 class Manifest(BaseModel):
@@ -68,7 +73,8 @@ class Manifest(BaseModel):
 class StoredPassage(BaseModel):
     passage: Passage
     hash: str
-    sentence_rows: list[int]
+    anchor_rows: list[int]
+    window_rows: list[int] = []
 
 
 class Artifacts(BaseModel):
@@ -79,14 +85,34 @@ class Artifacts(BaseModel):
     manifest: Manifest
     passages: list[Passage]
     passage_hashes: list[str]
-    sentence_rows: list[list[int]]
-    embeddings: Any  # float32 matrix: passage rows first, then sentence rows
+    anchor_rows: list[list[int]]
+    embeddings: Any  # float32 matrix: passage rows, then each passage's window and anchor rows, then scope rows
     knowledge: KnowledgeBase
+    window_rows: list[list[int]] = []
+    scope_rows: list[list[int]] = []
+
+    @property
+    def key_count(self) -> int:
+        """Rows the FAISS index holds: passages and anchors (scope examples are matched apart)."""
+        return len(self.embeddings) - sum(len(rows) for rows in self.scope_rows)
 
     @property
     def passage_vectors(self) -> Vectors:
         vectors: Vectors = self.embeddings[: len(self.passages)]
         return vectors
+
+    def key_owners(self) -> tuple[list[int], list[bool]]:
+        """For every row of the FAISS index, the passage it points to, and whether it is a question anchor."""
+        owners = list(range(len(self.passages)))
+        owners.extend([-1] * (self.key_count - len(self.passages)))
+        is_anchor = [False] * self.key_count
+        for n, (windows, anchors) in enumerate(zip(self.window_rows, self.anchor_rows, strict=True)):
+            for row in windows:
+                owners[row] = n
+            for row in anchors:
+                owners[row] = n
+                is_anchor[row] = True
+        return owners, is_anchor
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -122,11 +148,13 @@ def write_build(index_dir: Path, artifacts: Artifacts, faiss_index: Any) -> Path
         faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
         np.save(tmp / "embeddings.npy", np.asarray(artifacts.embeddings, dtype=np.float32), allow_pickle=False)
         with (tmp / "passages.jsonl").open("w", encoding="utf-8") as fh:
-            for passage, digest, rows in zip(
-                artifacts.passages, artifacts.passage_hashes, artifacts.sentence_rows, strict=True
+            for passage, digest, anchors, windows in zip(
+                artifacts.passages, artifacts.passage_hashes, artifacts.anchor_rows, artifacts.window_rows, strict=True
             ):
-                fh.write(StoredPassage(passage=passage, hash=digest, sentence_rows=rows).model_dump_json() + "\n")
+                stored = StoredPassage(passage=passage, hash=digest, anchor_rows=anchors, window_rows=windows)
+                fh.write(stored.model_dump_json() + "\n")
         (tmp / "knowledge.json").write_text(artifacts.knowledge.model_dump_json(), encoding="utf-8")
+        (tmp / "scope.json").write_text(json.dumps({"rows": artifacts.scope_rows}), encoding="utf-8")
         # The manifest goes last: a folder without one is never a valid build.
         (tmp / "manifest.json").write_text(artifacts.manifest.model_dump_json(indent=2), encoding="utf-8")
         _fsync_dir(tmp)
@@ -156,19 +184,30 @@ def read_build(folder: Path) -> tuple[Artifacts, Any]:
             if line.strip()
         ]
         knowledge = KnowledgeBase.model_validate_json((folder / "knowledge.json").read_text(encoding="utf-8"))
+        scope_rows = json.loads((folder / "scope.json").read_text(encoding="utf-8"))["rows"]
     except IndexUnavailable:
         raise
-    except (OSError, ValueError, RuntimeError) as exc:
+    except (OSError, ValueError, RuntimeError, KeyError, TypeError) as exc:
         raise IndexUnavailable(f"the index at {folder} is unreadable ({exc}); rebuild it") from exc
-    if index.ntotal != len(stored) or embeddings.shape[1] != manifest.dimension or index.d != manifest.dimension:
+    scope_count = sum(len(rows) for rows in scope_rows)
+    if (
+        index.ntotal != len(embeddings) - scope_count
+        or len(scope_rows) != len(knowledge.scope)
+        or any(not index.ntotal <= row < len(embeddings) for rows in scope_rows for row in rows)
+        or embeddings.shape[1] != manifest.dimension
+        or index.d != manifest.dimension
+        or any(not len(stored) <= row < index.ntotal for s in stored for row in [*s.anchor_rows, *s.window_rows])
+    ):
         raise IndexUnavailable(f"the index at {folder} is inconsistent; rebuild it")
     artifacts = Artifacts(
         manifest=manifest,
         passages=[s.passage for s in stored],
         passage_hashes=[s.hash for s in stored],
-        sentence_rows=[s.sentence_rows for s in stored],
+        anchor_rows=[s.anchor_rows for s in stored],
+        window_rows=[s.window_rows for s in stored],
         embeddings=embeddings,
         knowledge=knowledge,
+        scope_rows=scope_rows,
     )
     return artifacts, index
 

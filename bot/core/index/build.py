@@ -17,6 +17,7 @@ from bot.core.chunking import ChunkerSettings, chunk_knowledge
 from bot.core.embedding import Embedder, Vectors
 from bot.core.errors import IndexUnavailable
 from bot.core.index.artifacts import (
+    FORMAT_VERSION,
     Artifacts,
     Counts,
     Manifest,
@@ -51,6 +52,8 @@ def is_stale(index_dir: Path, knowledge_dir: Path, model_name: str) -> str | Non
     manifest = read_manifest(index_dir)
     if manifest is None:
         return "there is no index yet"
+    if manifest.format_version != FORMAT_VERSION:
+        return "the index was built by an older version of roadmap-bot"
     if manifest.model != model_name:
         return f"the index was built with model '{manifest.model}', the configured one is '{model_name}'"
     if manifest.files != fingerprint(knowledge_dir):
@@ -81,22 +84,32 @@ def build_index(
 
     cache = _previous_vectors(index_dir, embedder)
     texts: list[str] = [p.embed_text for p in passages]
-    sentence_rows: list[list[int]] = []
+    window_rows: list[list[int]] = []
+    anchor_rows: list[list[int]] = []
     for passage in passages:
-        rows = list(range(len(texts), len(texts) + len(passage.sentences)))
-        texts.extend(passage.sentences)
-        sentence_rows.append(rows)
+        extra = passage.window_texts
+        window_rows.append(list(range(len(texts), len(texts) + len(extra))))
+        texts.extend(extra)
+        anchor_rows.append(list(range(len(texts), len(texts) + len(passage.anchors))))
+        texts.extend(passage.anchors)
+    keys = len(texts)
+    scope_rows: list[list[int]] = []
+    for rule in kb.scope:
+        scope_rows.append(list(range(len(texts), len(texts) + len(rule.examples))))
+        texts.extend(rule.examples)
 
-    keys = [text_key(t) for t in texts]
-    missing = sorted({k: i for i, k in enumerate(keys) if k not in cache}.values())
-    reused = sum(1 for k in keys if k in cache)
+    hashes = [text_key(t) for t in texts]
+    missing = sorted({k: i for i, k in enumerate(hashes) if k not in cache}.values())
+    reused = sum(1 for k in hashes if k in cache)
     log.info("Embedding %d of %d texts (%d reused)", len(missing), len(texts), reused)
     fresh = embedder.encode([texts[i] for i in missing], progress=progress)
-    new_vectors = {keys[i]: fresh[n] for n, i in enumerate(missing)}
-    embeddings: Vectors = np.vstack([new_vectors[k] if k in new_vectors else cache[k] for k in keys]).astype(np.float32)
+    new_vectors = {hashes[i]: fresh[n] for n, i in enumerate(missing)}
+    embeddings: Vectors = np.vstack([new_vectors[k] if k in new_vectors else cache[k] for k in hashes]).astype(
+        np.float32
+    )
 
     index = faiss.IndexFlatIP(embedder.dimension)
-    index.add(np.ascontiguousarray(embeddings[: len(passages)]))
+    index.add(np.ascontiguousarray(embeddings[:keys]))
 
     built_at = datetime.now(UTC)
     digest = hashlib.sha256("".join(sorted(files.values())).encode()).hexdigest()[:8]
@@ -107,7 +120,9 @@ def build_index(
         roadmaps=len(kb.roadmaps),
         steps=sum(len(r.steps) for r in kb.roadmaps),
         passages=len(passages),
-        sentences=len(texts) - len(passages),
+        anchors=sum(len(rows) for rows in anchor_rows),
+        windows=sum(len(rows) for rows in window_rows),
+        scope_examples=len(texts) - keys,
     )
     manifest = Manifest(
         build_id=build_id,
@@ -125,7 +140,9 @@ def build_index(
         manifest=manifest,
         passages=passages,
         passage_hashes=[text_key(p.embed_text) for p in passages],
-        sentence_rows=sentence_rows,
+        anchor_rows=anchor_rows,
+        window_rows=window_rows,
+        scope_rows=scope_rows,
         embeddings=embeddings,
         knowledge=kb,
     )
@@ -149,6 +166,9 @@ def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, Vectors]
     folder = current_build(index_dir)
     if manifest is None or folder is None or manifest.model != embedder.ref.name:
         return {}
+    if manifest.format_version != FORMAT_VERSION:
+        log.info("Not reusing vectors of an index in an older format")
+        return {}
     try:
         artifacts, _ = read_build(folder)
     except IndexUnavailable as exc:
@@ -158,6 +178,11 @@ def _previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, Vectors]
     vectors = artifacts.embeddings
     for n, passage in enumerate(artifacts.passages):
         cache[artifacts.passage_hashes[n]] = vectors[n]
-        for sentence, row in zip(passage.sentences, artifacts.sentence_rows[n], strict=True):
-            cache[text_key(sentence)] = vectors[row]
+        for anchor, row in zip(passage.anchors, artifacts.anchor_rows[n], strict=True):
+            cache[text_key(anchor)] = vectors[row]
+        for window, row in zip(passage.window_texts, artifacts.window_rows[n], strict=True):
+            cache[text_key(window)] = vectors[row]
+    for rule, rows in zip(artifacts.knowledge.scope, artifacts.scope_rows, strict=True):
+        for example, row in zip(rule.examples, rows, strict=True):
+            cache[text_key(example)] = vectors[row]
     return cache

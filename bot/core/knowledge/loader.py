@@ -23,6 +23,7 @@ from bot.core.knowledge.models import (
     FaqMeta,
     KnowledgeBase,
     Roadmap,
+    ScopeRule,
     Section,
 )
 from bot.core.knowledge.yaml_lines import line_of, parse_with_lines
@@ -30,9 +31,13 @@ from bot.core.knowledge.yaml_lines import line_of, parse_with_lines
 ARTICLES = "articles"
 FAQ = "faq"
 ROADMAPS = "roadmaps"
+SCOPE = "scope.yaml"
 MAX_FILE_BYTES = 512 * 1024
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_ANCHORS_OPEN = re.compile(r"^\s*<!--\s*questions:(.*)$")
+MAX_ANCHORS = 8
+MAX_SCOPE_EXAMPLES = 40
 
 
 def knowledge_files(root: Path) -> list[Path]:
@@ -44,6 +49,8 @@ def knowledge_files(root: Path) -> list[Path]:
             continue
         for pattern in patterns:
             found.extend(p for p in base.rglob(pattern) if p.is_file() and not _ignored(p.relative_to(root)))
+    if (root / SCOPE).is_file():
+        found.append(root / SCOPE)
     return sorted(set(found))
 
 
@@ -64,13 +71,16 @@ def load_knowledge(root: Path) -> KnowledgeBase:
     articles: list[tuple[Article, Any]] = []
     faq: list[FaqEntry] = []
     roadmaps: list[tuple[Roadmap, Any]] = []
+    scope: list[ScopeRule] = []
     for path in knowledge_files(root):
         rel = path.relative_to(root).as_posix()
         text = _read(path, rel, problems)
         if text is None:
             continue
         top = rel.split("/", 1)[0]
-        if top == ARTICLES:
+        if rel == SCOPE:
+            scope = _parse_scope(text, rel, problems)
+        elif top == ARTICLES:
             article = _parse_article(text, rel, problems)
             if article:
                 articles.append(article)
@@ -89,7 +99,7 @@ def load_knowledge(root: Path) -> KnowledgeBase:
     _cross_check(articles, faq, roadmaps, problems)
     if problems:
         raise KnowledgeInvalid(problems)
-    return KnowledgeBase(articles=[a for a, _ in articles], faq=faq, roadmaps=[r for r, _ in roadmaps])
+    return KnowledgeBase(articles=[a for a, _ in articles], faq=faq, roadmaps=[r for r, _ in roadmaps], scope=scope)
 
 
 def _read(path: Path, rel: str, problems: list[Problem]) -> str | None:
@@ -171,41 +181,107 @@ def _parse_article(text: str, rel: str, problems: list[Problem]) -> tuple[Articl
     if meta is None:
         return None
     _check_file_name(rel, meta.id, problems)
-    sections = split_sections(body, body_line, meta.title)
+    sections = split_sections(body, body_line, meta.title, problems, rel)
     if not sections:
         problems.append(Problem(rel, body_line, "article has no text below its front matter"))
         return None
     return Article(meta=meta, path=rel, sections=sections), parsed[1]
 
 
-def split_sections(body: str, first_line: int, title: str) -> list[Section]:
+def split_sections(
+    body: str, first_line: int, title: str, problems: list[Problem] | None = None, rel: str = ""
+) -> list[Section]:
     """Split markdown by `##` headings; a leading `#` title is dropped, text before any `##` is the intro.
 
-    Deeper headings stay inside their section, and headings inside code fences are not headings.
+    Deeper headings stay inside their section, and headings inside code fences are not headings. A
+    `<!-- questions: [...] -->` block (a YAML list, on one line or several) gives the section's
+    question anchors and is not part of its text.
     """
+    problems = problems if problems is not None else []
     sections: list[Section] = []
     current_title, current_line = "Overview", first_line
     buf: list[str] = []
+    anchors: list[str] = []
     in_fence = False
+    lines = body.split("\n")
 
     def flush() -> None:
         content = "\n".join(buf).strip()
         if content:
-            sections.append(Section(title=current_title, text=content, line=current_line))
+            sections.append(Section(title=current_title, text=content, line=current_line, questions=anchors))
+        elif anchors:
+            problems.append(Problem(rel, current_line, f"section '{current_title}' has questions but no text"))
 
-    for offset, line in enumerate(body.split("\n")):
+    offset = 0
+    while offset < len(lines):
+        line = lines[offset]
         if _FENCE.match(line):
             in_fence = not in_fence
+        opener = None if in_fence else _ANCHORS_OPEN.match(line)
+        if opener:
+            start = offset
+            block = [opener.group(1)]
+            while "-->" not in block[-1] and offset + 1 < len(lines):
+                offset += 1
+                block.append(lines[offset])
+            offset += 1
+            if "-->" not in block[-1]:
+                problems.append(Problem(rel, first_line + start, "questions block is not closed by '-->'"))
+                continue
+            block[-1] = block[-1][: block[-1].index("-->")]
+            parsed = _parse_anchors("\n".join(block), rel, first_line + start, problems)
+            if anchors and parsed:
+                problems.append(Problem(rel, first_line + start, f"section '{current_title}' has two questions blocks"))
+            anchors = anchors or parsed
+            continue
         match = None if in_fence else _HEADING.match(line)
         if match and len(match.group(1)) == 1 and not sections and not "\n".join(buf).strip():
+            offset += 1
             continue  # the article's own title
         if match and len(match.group(1)) == 2:
             flush()
-            current_title, current_line, buf = match.group(2).strip(), first_line + offset, []
+            current_title, current_line, buf, anchors = match.group(2).strip(), first_line + offset, [], []
+            offset += 1
             continue
         buf.append(line)
+        offset += 1
     flush()
     return sections
+
+
+def _parse_anchors(text: str, rel: str, line: int, problems: list[Problem]) -> list[str]:
+    """A YAML list of 1-8 distinct questions, each 3-300 characters."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        problems.append(Problem(rel, line, "questions: not a valid YAML list"))
+        return []
+    return check_anchors(data, rel, line, problems)
+
+
+def check_anchors(
+    data: Any, rel: str, line: int, problems: list[Problem], limit: int = MAX_ANCHORS, what: str = "questions"
+) -> list[str]:
+    """The same rules for FAQ front matter, article sections and scope examples: learnt once."""
+    if not isinstance(data, list) or not all(isinstance(q, str) for q in data):
+        problems.append(Problem(rel, line, f"{what}: must be a list of questions, one per line starting with '- '"))
+        return []
+    cleaned = [" ".join(q.split()) for q in data]
+    if not 1 <= len(cleaned) <= limit:
+        best = " (3-6 is best)" if limit == MAX_ANCHORS else ""
+        problems.append(Problem(rel, line, f"{what}: give 1 to {limit}{best}, not {len(cleaned)}"))
+        return []
+    bad = [q for q in cleaned if not 3 <= len(q) <= 300]
+    if bad:
+        problems.append(Problem(rel, line, f"{what}: each must be 3 to 300 characters"))
+        return []
+    seen: set[str] = set()
+    for q in cleaned:
+        if q.lower() in seen:
+            problems.append(Problem(rel, line, f"{what}: '{q[:60]}' is listed twice"))
+            return []
+        seen.add(q.lower())
+    return cleaned
 
 
 def _parse_faq(text: str, rel: str, problems: list[Problem]) -> FaqEntry | None:
@@ -220,6 +296,8 @@ def _parse_faq(text: str, rel: str, problems: list[Problem]) -> FaqEntry | None:
     if meta is None:
         return None
     _check_file_name(rel, meta.id, problems)
+    if meta.questions:
+        check_anchors(list(meta.questions), rel, 1 + line_of(parsed[1], ["questions"]), problems)
     answer = body.strip()
     if not answer:
         problems.append(Problem(rel, body_line, "FAQ entry has no answer below its front matter"))
@@ -228,6 +306,35 @@ def _parse_faq(text: str, rel: str, problems: list[Problem]) -> FaqEntry | None:
         problems.append(Problem(rel, body_line, "answer is longer than 20000 characters; split it"))
         return None
     return FaqEntry(meta=meta, path=rel, answer=answer)
+
+
+def _parse_scope(text: str, rel: str, problems: list[Problem]) -> list[ScopeRule]:
+    parsed = _parse_yaml(text, rel, 0, problems)
+    if parsed is None:
+        return []
+    data, node = parsed
+    if not isinstance(data, list):
+        problems.append(Problem(rel, 1, "expected a list of rules, each starting with '- id:'"))
+        return []
+    rules: list[ScopeRule] = []
+    for i, item in enumerate(data):
+        rule = _validate(ScopeRule, item, _item_node(node, i), rel, 0, problems)
+        if rule is None:
+            continue
+        check_anchors(
+            list(rule.examples), rel, line_of(node, [i, "examples"]), problems, MAX_SCOPE_EXAMPLES, "examples"
+        )
+        if any(r.id == rule.id for r in rules):
+            problems.append(Problem(rel, line_of(node, [i, "id"]), f"duplicate scope rule id '{rule.id}'"))
+        rules.append(rule)
+    return rules
+
+
+def _item_node(node: yaml.Node | None, index: int) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and index < len(node.value):
+        item: yaml.Node = node.value[index]
+        return item
+    return None
 
 
 def _parse_roadmap(text: str, rel: str, problems: list[Problem]) -> tuple[Roadmap, Any] | None:

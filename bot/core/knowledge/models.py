@@ -14,6 +14,10 @@ Slug = Annotated[
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+AnchorText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]
+Anchors = Annotated[list[AnchorText], Field(max_length=8)]
+"""Question anchors: ways members ask what a passage answers. Small embedders match a question to a
+question far better than a question to a paragraph, so each anchor is indexed as a pointer to its passage."""
 
 
 class _Strict(BaseModel):
@@ -25,6 +29,7 @@ class ArticleMeta(_Strict):
 
     id: Slug
     title: ShortText
+    summary: ShortText | None = Field(default=None, description="One line on what the article covers.")
     tags: list[Slug] = Field(default_factory=list)
     steps: list[Slug] = Field(default_factory=list, description="Roadmap step ids this article explains.")
 
@@ -35,6 +40,7 @@ class Section(_Strict):
     title: str
     text: str
     line: int
+    questions: list[str] = Field(default_factory=list)
 
 
 class Article(_Strict):
@@ -52,6 +58,7 @@ class FaqMeta(_Strict):
 
     id: Slug
     question: ShortText
+    questions: Anchors = Field(default_factory=list)
     tags: list[Slug] = Field(default_factory=list)
     added_by: str | None = Field(default=None, max_length=100)
 
@@ -103,12 +110,26 @@ class Roadmap(_Strict):
         return None
 
 
+class ScopeRule(_Strict):
+    """`knowledge/scope.yaml`: a kind of question the advisor does not answer, and what it says instead.
+
+    Its examples are matched by meaning, like question anchors, and teach the decision to answer where
+    the boundary of the knowledge base runs (a CUDA error sits close to "do I need a GPU").
+    """
+
+    id: Slug
+    title: ShortText
+    reply: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+    examples: list[AnchorText] = Field(min_length=1, max_length=40)
+
+
 class KnowledgeBase(_Strict):
     """Everything the knowledge folder holds, validated and cross-checked."""
 
     articles: list[Article]
     faq: list[FaqEntry]
     roadmaps: list[Roadmap]
+    scope: list[ScopeRule] = Field(default_factory=list)
 
     def article(self, article_id: str) -> Article | None:
         return next((a for a in self.articles if a.id == article_id), None)

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
 LOW_CONFIDENCE_MARGIN = 0.1
 GROUP_SIMILARITY = 0.7
+CLOSE_COSINE = 0.4
+"""A file this similar to a group of unanswered questions is the one to extend."""
 
 
 class ModerationHost(Protocol):
@@ -170,19 +172,18 @@ class Moderation:
         similarity: float = GROUP_SIMILARITY,
         related_above: float | None = None,
     ) -> list[GapGroup]:
-        """The most asked questions the bot abstained on, or answered with confidence below the
-        abstain threshold + `low_margin`, grouped by meaning, each with the closest existing file
-        (if its similarity reaches `related_above`, default: the abstain threshold)."""
+        """The most asked questions the bot declined, or answered with a probability of being covered
+        below the decision threshold + `low_margin`, grouped by meaning, each with the closest existing
+        file (if its cosine reaches `related_above`, default CLOSE_COSINE)."""
         if days < 1:
             raise InvalidInput("days must be at least 1")
         self.purge_expired()
         with reading(self.engine) as session:
             rows = list_questions(utcnow() - timedelta(days=days), session=session)
-        threshold = self.advisor.config.abstain_below
         settings = GapSettings(
-            low_below=threshold + low_margin,
+            low_below=self.advisor.decision.threshold + low_margin,
             similarity=similarity,
-            related_above=threshold if related_above is None else related_above,
+            related_above=CLOSE_COSINE if related_above is None else related_above,
         )
         return find_gaps(rows, self.advisor.embedder, self._index_for_reading(), settings, limit)
 

@@ -156,8 +156,7 @@ def _closest(centroid: Vectors, index: SearchIndex, related_above: float) -> tup
     hits = index.dense(centroid, 1)
     if not hits:
         return None, "Nothing in the knowledge base is close: write a new FAQ entry or article."
-    row, score = hits[0]
-    passage = index.passages[row]
+    passage, score = index.passages[hits[0].row], hits[0].cosine
     if score < related_above:
         return None, (
             f"Nothing in the knowledge base is close (best: {passage.path}, similarity {score:.2f}): "

@@ -7,6 +7,7 @@ a thread started from the question, so a conversation does not flood the channel
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -45,8 +46,14 @@ class Ask(commands.Cog):
         self.bot = bot
 
     async def answer(self, question: str, user_id: int) -> tuple[Answer, int | None]:
-        """The answer and its logged question's id, which the vote buttons carry."""
-        return await self.bot.run_blocking(self.bot.services.ask_logged, question, str(user_id))
+        """The answer and its logged question's id, which the vote buttons carry.
+
+        The question joins the advisor's next micro-batch without holding a worker thread while it
+        waits, so questions arriving together are encoded together; only the database write takes one.
+        """
+        services = self.bot.services
+        answer = await asyncio.wrap_future(services.submit(question))
+        return answer, await self.bot.run_blocking(services.log_answer, answer, str(user_id))
 
     @app_commands.command(name="ask", description="Ask a question; the answer quotes and cites the knowledge base")
     @app_commands.describe(question="Your question, in your own words", private="Show the answer only to you")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kb_fixtures import SMALL_DECISION
 
 from bot.core.advisor import Advisor, AdvisorConfig
 from bot.core.service import Services
@@ -19,7 +20,10 @@ def services(built_small: tuple[Path, Path], tmp_path: Path, embedder) -> Iterat
     knowledge, index = built_small
     shutil.copytree(knowledge, tmp_path / "knowledge")
     shutil.copytree(index, tmp_path / "index")
-    advisor = Advisor(AdvisorConfig(knowledge_dir=tmp_path / "knowledge", index_dir=tmp_path / "index"), embedder)
+    config = AdvisorConfig(
+        knowledge_dir=tmp_path / "knowledge", index_dir=tmp_path / "index", decision_file=SMALL_DECISION
+    )
+    advisor = Advisor(config, embedder)
     advisor.ensure_index()
     assert advisor.stale_reason() is None  # the copy is live as is: no build before the test starts
     svc = Services(advisor, open_store(f"sqlite:///{tmp_path / 'bot.db'}"))

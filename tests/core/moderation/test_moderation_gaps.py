@@ -10,19 +10,19 @@ from bot.core.moderation.models import GapGroup
 from bot.core.service import Services
 from bot.core.store import QuestionLog, log_question, reading, record_feedback, transaction, utcnow
 
-# (question, top score, abstained, days ago)
+# (question, the decision's probability that it is covered, declined, days ago); the threshold is 0.5
 LOG = [
-    ("How do I fix a broken bicycle chain?", 0.40, False, 1),
-    ("how do I fix a broken bicycle chain", 0.40, False, 2),  # the same question, typed again
-    ("how to repair a snapped bike chain", 0.36, False, 3),
-    ("my bike chain broke, how do I fix it", 0.29, True, 4),
+    ("How do I fix a broken bicycle chain?", 0.58, False, 1),
+    ("how do I fix a broken bicycle chain", 0.58, False, 2),  # the same question, typed again
+    ("how to repair a snapped bike chain", 0.54, False, 3),
+    ("my bike chain broke, how do I fix it", 0.30, True, 4),
     ("How do I knit a scarf?", 0.20, True, 1),
     ("how do i knit a wool scarf", 0.19, True, 5),
-    ("best gluten free bread recipe", 0.38, False, 2),
-    ("how do I make gluten-free bread", 0.35, False, 6),
-    ("What is the capital of France?", 0.10, True, 3),
+    ("best gluten free bread recipe", 0.56, False, 2),
+    ("how do I make gluten-free bread", 0.52, False, 6),
+    ("What is the capital of France?", 0.05, True, 3),
     # not gaps: answered with confidence, or outside the window
-    ("Which telescope should I buy first?", 0.77, False, 1),
+    ("Which telescope should I buy first?", 0.97, False, 1),
     ("How do I knit a hat?", 0.20, True, 45),
 ]
 
@@ -62,7 +62,7 @@ def test_gaps_group_near_duplicates_and_name_the_closest_file(services: Services
 def test_gaps_limit_and_thresholds(services: Services) -> None:
     log_all(services)
     assert [g.count for g in services.moderation.gaps(limit=1)] == [4]
-    # Only abstentions and scores below the threshold itself: the 0.35-0.40 chain and bread questions drop out.
+    # Only declines and probabilities below the threshold itself: the answered chain and bread questions drop out.
     strict = services.moderation.gaps(low_margin=0.0)
     assert sorted(g.count for g in strict) == [1, 1, 2]
     # Everything in one group when any similarity will do.

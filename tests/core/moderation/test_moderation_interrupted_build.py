@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from kb_fixtures import SMALL_DECISION
+
 from bot.core.advisor import Advisor, AdvisorConfig
 from bot.core.index.artifacts import BUILDS, current_build
 from bot.core.retrieval import SearchIndex
@@ -91,5 +93,5 @@ def test_killed_build_leaves_the_old_index_loadable_and_answering(
     question = "Which flour should I use for sourdough?"
     hits = loaded.search(embedder.encode_one(question), question, 3)
     assert hits[0].passage.text.startswith("Use strong white bread flour")  # the old text, served as before
-    advisor = Advisor(AdvisorConfig(knowledge_dir=knowledge, index_dir=index), embedder)
+    advisor = Advisor(AdvisorConfig(knowledge_dir=knowledge, index_dir=index, decision_file=SMALL_DECISION), embedder)
     assert advisor.stale_reason() == "the knowledge folder changed since the last build"  # rebuilt on next start

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kb_fixtures import SMALL_DECISION
 
 from bot.core.advisor import Advisor, AdvisorConfig
 from bot.core.answers import Answer
@@ -32,7 +33,14 @@ def revise(path: Path) -> None:
     """Append MARKER to every text line below the front matter, so every passage of the file changes."""
     lines = path.read_text(encoding="utf-8").split("\n")
     closing = lines.index("---", 1)
+    in_anchors = False
     for i in range(closing + 1, len(lines)):
+        if lines[i].startswith("<!--"):
+            in_anchors = "-->" not in lines[i]
+            continue
+        if in_anchors:
+            in_anchors = "-->" not in lines[i]
+            continue
         if lines[i].strip() and not lines[i].startswith("#"):
             lines[i] = f"{lines[i]} {MARKER}"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -173,7 +181,12 @@ def test_refresh_adopts_a_build_written_by_another_process(services: Services, e
     assert services.moderation.status().pending  # the folder changed, nothing rebuilt yet
 
     other = Advisor(
-        AdvisorConfig(knowledge_dir=advisor.config.knowledge_dir, index_dir=advisor.config.index_dir), embedder
+        AdvisorConfig(
+            knowledge_dir=advisor.config.knowledge_dir,
+            index_dir=advisor.config.index_dir,
+            decision_file=SMALL_DECISION,
+        ),
+        embedder,
     )
     report = other.rebuild()  # what `roadmap-bot kb reload` does in its own process
 

@@ -1,0 +1,177 @@
+"""Answers a member can use: an FAQ entry whole, or the coherent opening of an article section.
+
+Sentences picked one by one from several passages read as a collage: a lead-in loses its list, a
+caveat loses its figure, a statistic lands in an unrelated answer. Knowledge is written answer-first
+(knowledge/README.md), so the opening of the best passage, in whole paragraphs, is the answer; the
+next sources are offered as related reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.answers import Answer, AnswerPart, Citation, passage_out
+from bot.core.chunking import Passage, is_list_block, split_blocks, split_sentences
+from bot.core.retrieval import Hit
+
+ARTICLE_CHARS = 900
+FAQ_CHARS = 1500
+PART_CHARS = 700
+RELATED = 2
+
+_META = re.compile(
+    r"^(?:this|the following|our) (?:article|section|guide|page|entry|faq)\b"
+    r"|^in this (?:article|section|guide|page)\b"
+    r"|^(?:below|here),? (?:we|you(?:'ll| will))\b"
+    r"|\b(?:article|section|guide) (?:walks|takes) (?:you )?through\b",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def is_meta(sentence: str) -> bool:
+    """A sentence about the text rather than the topic ("This article walks through...")."""
+    return _META.search(sentence.strip()) is not None
+
+
+def _key(sentence: str) -> str:
+    return " ".join(_WORD.findall(sentence.lower()))
+
+
+def _without_meta(block: str) -> str:
+    if is_list_block(block):
+        return block
+    sentences = split_sentences(block)
+    if not any(is_meta(s) for s in sentences):
+        return block
+    return " ".join(s for s in sentences if not is_meta(s))
+
+
+def _trim(block: str, budget: int) -> str:
+    """The start of a block within the budget: whole sentences, or a lead-in with the list items that fit.
+
+    Returns "" when not even the first sentence (or a lead-in with one item) fits.
+    """
+    if is_list_block(block):
+        lines = block.splitlines()
+        first_item = next(n for n, line in enumerate(lines) if _BULLET.match(line))
+        head = "\n".join(lines[:first_item])
+        kept = [head] if head else []
+        used = len(head)
+        for line in lines[first_item:]:
+            if used + len(line) + 1 > budget:
+                break
+            kept.append(line)
+            used += len(line) + 1
+        has_item = len(kept) > (1 if head else 0)
+        return "\n".join(kept) if has_item else ""
+    out: list[str] = []
+    used = 0
+    for sentence in split_sentences(block):
+        if used + len(sentence) + 1 > budget:
+            break
+        out.append(sentence)
+        used += len(sentence) + 1
+    return " ".join(out)
+
+
+def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
+    """Whole blocks from the start while they fit, then as much of the next block as fits in whole
+    sentences; never a meta sentence, never a sentence twice, never a lead-in without its list."""
+    seen = seen if seen is not None else set()
+    out: list[str] = []
+    used = 0
+    for raw in split_blocks(text):
+        block = _without_meta(raw)
+        keys = [_key(s) for s in split_sentences(block)]
+        if not block.strip() or (keys and all(k in seen for k in keys)):
+            continue
+        if used + len(block) > budget:
+            start = _trim(block, budget - used)
+            if start:
+                out.append(start)
+            elif not out:  # a first sentence longer than the budget: show it whole rather than nothing
+                out.append(split_sentences(block)[0] if split_sentences(block) else block)
+            break
+        out.append(block)
+        used += len(block) + 2
+    for block in out:
+        seen.update(_key(s) for s in split_sentences(block))
+    return "\n\n".join(out)
+
+
+def passage_body(passage: Passage, budget: int | None = None, seen: set[str] | None = None) -> str:
+    """An FAQ entry whole; an article section from its opening (sections are written answer-first:
+    measured, the opening states the facts asked for more often than the window that matched)."""
+    if budget is None:
+        budget = FAQ_CHARS if passage.kind == "faq" else ARTICLE_CHARS
+    return opening(passage.text, budget, seen)
+
+
+class _Citations:
+    """Numbers sources in order of first use, so `[1]` is always the first source shown."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+
+    def number(self, passage: Passage) -> int:
+        for c in self.items:
+            if c.source == passage.source:
+                return c.number
+        self.items.append(
+            Citation(number=len(self.items) + 1, doc_id=passage.doc_id, label=passage.label, source=passage.source)
+        )
+        return len(self.items)
+
+
+def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED) -> list[Citation]:
+    """The next best sources from other documents than those cited, as further reading."""
+    taken = {c.doc_id for c in cited}
+    out: list[Citation] = []
+    for hit in hits:
+        if hit.passage.doc_id in taken:
+            continue
+        taken.add(hit.passage.doc_id)
+        p = hit.passage
+        out.append(Citation(number=0, doc_id=p.doc_id, label=p.label, source=p.source))
+        if len(out) == limit:
+            break
+    return out
+
+
+def compose(
+    question: str,
+    hits: list[Hit],
+    confidence: float,
+    note: str | None = None,
+    parts: Sequence[tuple[str, Hit]] = (),
+) -> Answer:
+    """One answer from the best hit; or, for a post asking several things, one block per part in order."""
+    citations = _Citations()
+    seen: set[str] = set()
+    answer_parts: list[AnswerPart] = []
+    if len(parts) >= 2:
+        budget = max(PART_CHARS, (ARTICLE_CHARS * 3 // 2) // len(parts))
+        for ask, hit in parts:
+            text = passage_body(hit.passage, budget, seen)
+            if not text:
+                continue
+            number = citations.number(hit.passage)
+            answer_parts.append(AnswerPart(question=ask, body=f"{text} [{number}]", citations=[number]))
+        body = "\n\n".join(f"**{p.question}**\n{p.body}" for p in answer_parts)
+    else:
+        top = hits[0].passage
+        body = f"{passage_body(top, seen=seen)} [{citations.number(top)}]"
+    return Answer(
+        question=question,
+        abstained=False,
+        body=body,
+        passages=[passage_out(h) for h in hits],
+        citations=citations.items,
+        related=related(hits, citations.items),
+        parts=answer_parts,
+        confidence=confidence,
+        note=note,
+    )

@@ -1,0 +1,184 @@
+"""Whether to answer: a small logistic model over several retrieval signals, not one cosine.
+
+One cosine threshold fails both ways: an informal paraphrase of a covered topic can score low, and
+an on-domain question we do not cover (a CUDA error, an admissions deadline) can score high. Other
+signals tell them apart: how far the best passage stands above the next, whether a question anchor
+matched, how many of the question's words the knowledge base has ever used, how much of the
+question the best passage covers, and whether the two rankers agree. The weights are fitted on the
+calibrate split by `scripts/eval.py --calibrate` and kept as plain JSON beside this module, with the
+knowledge version they were fitted on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.core.retrieval import Hit, QueryTerms, SearchIndex
+
+FEATURES: tuple[str, ...] = (
+    "dense_top",
+    "anchor_top",
+    "passage_top",
+    "margin",
+    "unknown_share",
+    "rare_unknown",
+    "coverage_top",
+    "agree",
+    "terms",
+    "scope_top",
+    "scope_margin",
+    "scope_excess",
+    "relevance_top",
+    "relevance_gap",
+)
+MODEL_FILE = "answerability.json"
+
+
+class Signals(BaseModel):
+    """What retrieval saw for one question; the model's inputs, in FEATURES order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dense_top: float
+    anchor_top: float
+    passage_top: float
+    margin: float
+    unknown_share: float
+    rare_unknown: float
+    coverage_top: float
+    agree: float
+    terms: float
+    scope_top: float
+    scope_margin: float
+    scope_excess: float  # how far a scope example beats every passage (0 when none does)
+    relevance_top: float
+    relevance_gap: float
+
+    def vector(self) -> list[float]:
+        return [float(getattr(self, name)) for name in FEATURES]
+
+
+def signals(index: SearchIndex, terms: QueryTerms, hits: list[Hit], scope: float = 0.0) -> Signals:
+    """`scope` is the cosine of the closest example of something the knowledge base does not answer."""
+    if not hits:
+        return Signals(
+            dense_top=0.0,
+            anchor_top=0.0,
+            passage_top=0.0,
+            margin=0.0,
+            unknown_share=terms.unknown_share,
+            rare_unknown=1.0 if terms.terms else 0.0,
+            coverage_top=0.0,
+            agree=0.0,
+            terms=math.log1p(len(terms.terms)),
+            scope_top=scope,
+            scope_margin=scope,
+            scope_excess=scope,
+            relevance_top=0.0,
+            relevance_gap=0.0,
+        )
+    by_dense = sorted(hits, key=lambda h: -h.dense)
+    best = by_dense[0]
+    other = next((h.dense for h in by_dense[1:] if h.passage.doc_id != best.passage.doc_id), 0.0)
+    top = hits[0]  # ranked first: what the answer will be composed from
+    runner_up = next((h.score for h in hits[1:] if h.passage.doc_id != top.passage.doc_id), 0.0)
+    covered = index.passage_terms[top.row]
+    known = set(terms.known)
+    # Each word weighs by how specific it is: words the knowledge base never uses weigh the most.
+    weights = {t: index.idf(t) for t in terms.terms}
+    total = sum(weights.values()) or 1.0
+    dense_first = min(hits, key=lambda h: h.dense_rank if h.dense_rank is not None else 10**6)
+    bm25_first = min(hits, key=lambda h: h.bm25_rank if h.bm25_rank is not None else 10**6)
+    return Signals(
+        dense_top=best.dense,
+        anchor_top=max(h.anchor_cosine for h in hits),
+        passage_top=max(h.passage_cosine for h in hits),
+        margin=best.dense - other,
+        unknown_share=terms.unknown_share,
+        rare_unknown=sum(w for t, w in weights.items() if t not in known) / total,
+        coverage_top=sum(w for t, w in weights.items() if t in covered) / total,
+        agree=float(dense_first.passage.doc_id == bm25_first.passage.doc_id and bm25_first.bm25_rank is not None),
+        terms=math.log1p(len(terms.terms)),
+        scope_top=scope,
+        scope_margin=scope - best.dense,
+        scope_excess=max(0.0, scope - best.dense),
+        relevance_top=top.score,
+        relevance_gap=top.score - runner_up,
+    )
+
+
+class DecisionModel(BaseModel):
+    """A fitted logistic regression: P(answerable) = sigmoid(w · standardised(signals) + b)."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    version: int = 1
+    features: list[str] = Field(default_factory=lambda: list(FEATURES))
+    mean: list[float]
+    scale: list[float]
+    weights: list[float]
+    intercept: float
+    threshold: float = Field(description="Answer when the probability reaches this.")
+    fitted_at: datetime | None = None
+    fitted_on: dict[str, str] = Field(default_factory=dict, description="The knowledge files (sha256) it saw.")
+    fitted_items: int = 0
+    notes: str = ""
+
+    @classmethod
+    def neutral(cls) -> DecisionModel:
+        """Answers everything (probability 0.5 at threshold 0.5): what calibration starts from."""
+        n = len(FEATURES)
+        return cls(mean=[0.0] * n, scale=[1.0] * n, weights=[0.0] * n, intercept=0.0, threshold=0.5)
+
+    @classmethod
+    def cosine_threshold(cls, threshold: float, notes: str = "") -> DecisionModel:
+        """Answer when the best cosine reaches `threshold` and no scope example is clearly closer than
+        every passage: the simple rule, for knowledge bases with no evaluation set to fit on yet."""
+        n = len(FEATURES)
+        weights = [0.0] * n
+        weights[FEATURES.index("dense_top")] = 40.0
+        weights[FEATURES.index("scope_excess")] = -400.0
+        return cls(
+            mean=[0.0] * n,
+            scale=[1.0] * n,
+            weights=weights,
+            intercept=-40.0 * threshold,
+            threshold=0.5,
+            notes=notes or f"best cosine >= {threshold}, unless a scope example is closer",
+        )
+
+    def probability(self, s: Signals) -> float:
+        values = s.vector()
+        if self.features != list(FEATURES):
+            raise ValueError("the decision model was fitted on other signals; refit it")
+        z = self.intercept + sum(
+            w * (v - m) / (sc or 1.0) for w, v, m, sc in zip(self.weights, values, self.mean, self.scale, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def answers(self, s: Signals) -> tuple[bool, float]:
+        p = self.probability(s)
+        return p >= self.threshold, p
+
+    def drift(self, files: dict[str, str]) -> float:
+        """Share of knowledge files added, removed or changed since the model was fitted."""
+        if not self.fitted_on:
+            return 0.0
+        names = set(files) | set(self.fitted_on)
+        changed = sum(files.get(n) != self.fitted_on.get(n) for n in names)
+        return changed / len(names) if names else 0.0
+
+
+def load_decision(path: Path | None = None) -> DecisionModel:
+    """The shipped model unless a path is given (evaluation compares fitted variants this way)."""
+    if path is not None:
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = resources.files("bot.core").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return DecisionModel.model_validate(json.loads(text))
