@@ -23,8 +23,10 @@ from bot.evaluation.runner import evaluate
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "eval" / "questions"
 
-# The floor CI holds the report split to (docs/retrieval.md explains where it stands against the goal).
-FLOOR = {"hit3": 0.80, "mrr5": 0.70, "fact_hit": 0.65, "decline_precision": 0.85, "decline_recall": 0.85}
+# CI holds the report split to a floor a little below what it measured (hit@3 0.919, MRR@5 0.803, fact
+# hit 0.669, decline precision 0.939, recall 0.885): the goal (0.95 / 0.85 / 0.85 / 0.90 / 0.90) is not
+# reached yet, and docs/retrieval.md says where it stands. The floor catches quality slipping back.
+FLOOR = {"hit3": 0.89, "mrr5": 0.77, "fact_hit": 0.63, "decline_precision": 0.91, "decline_recall": 0.85}
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,10 @@ def test_showcase_questions_answer_from_the_right_entries(real_advisor: Advisor)
     assert not python_or_r.abstained and python_or_r.citations[0].doc_id == "python-or-r"
     assert "Python" in python_or_r.body.split(".")[0]
     expected = {
-        "can I become an ML engineer at 35 coming from marketing?": {"marketing-to-ml-engineer"},
+        "can I become an ML engineer at 35 coming from marketing?": {
+            "marketing-to-ml-engineer",
+            "career-change-by-age-and-background",
+        },
         "do I need a GPU to learn deep learning?": {"gpu-needed-to-learn", "hardware-for-learning-ml"},
         "what does an AI engineer do compared to an ML engineer?": {
             "ai-engineer-vs-ml-engineer",

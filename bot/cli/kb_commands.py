@@ -135,6 +135,11 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
             f"{status.steps} steps, {status.passages} passages."
         )
     print(f"Pending: {status.pending}; run `roadmap-bot kb reload`." if status.pending else "Up to date.")
+    if status.decision is not None and status.decision.refit_advised:
+        print(
+            f"The answer/decline decision was fitted when {status.decision.changed_files:.0%} of today's knowledge "
+            "files were different: refit it with `python scripts/eval.py --calibrate` (see docs/retrieval.md)."
+        )
     return 0
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from bot.core.answers import Answer, clean_question, decline, empty_answer
 from bot.core.batching import MicroBatcher
+from bot.core.chunking import ChunkerSettings
 from bot.core.compose import compose
 from bot.core.decision import DecisionModel, Signals, load_decision, signals
 from bot.core.embedding import Embedder, Vectors
@@ -26,7 +27,7 @@ from bot.core.index.build import BuildReport, Progress, build_index, is_stale
 from bot.core.knowledge.models import KnowledgeBase, ScopeRule
 from bot.core.question_parts import split_parts
 from bot.core.ranking import Ranker, load_ranker
-from bot.core.retrieval import DenseMatch, Hit, Mode, RetrievalSettings, SearchIndex
+from bot.core.retrieval import DenseMatch, Hit, Mode, QueryTerms, RetrievalSettings, SearchIndex
 from bot.core.spelling import Speller
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class AdvisorConfig(BaseModel):
     decision_file: Path | None = None  # None: the model shipped with the package
     ranking_file: Path | None = None  # likewise
     multi_part: bool = True
+    chunker: ChunkerSettings = ChunkerSettings()
     spelling: bool = True
 
 
@@ -87,7 +89,7 @@ class Advisor:
 
     # -- index lifecycle -------------------------------------------------------------------
     def stale_reason(self) -> str | None:
-        return is_stale(self.config.index_dir, self.config.knowledge_dir, self.embedder.ref.name)
+        return is_stale(self.config.index_dir, self.config.knowledge_dir, self.embedder.ref.name, self.config.chunker)
 
     def ensure_index(self, notify: Callable[[str], None] | None = None, progress: Progress | None = None) -> None:
         """Build the index when it is missing or stale, then load it (once)."""
@@ -102,7 +104,9 @@ class Advisor:
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Validate and build a new version, then make it live; the old one serves until then."""
         with self._build_lock:
-            report = build_index(self.config.knowledge_dir, self.config.index_dir, self.embedder, progress=progress)
+            report = build_index(
+                self.config.knowledge_dir, self.config.index_dir, self.embedder, self.config.chunker, progress=progress
+            )
             self._index = SearchIndex.load(self.config.index_dir)
             return report
 
@@ -205,7 +209,10 @@ class Advisor:
                 texts.append(searched)
                 texts.extend(parts)
         matrix = self.embedder.encode(texts) if texts else None
+        # Both rankers run once for the whole batch: one FAISS search, one BM25 call.
         dense = index.dense_many(matrix, settings.candidates, settings.anchors) if matrix is not None else []
+        terms = index.terms_many(texts) if texts else []
+        lexical = index.lexical_many(terms, settings.candidates) if texts else []
         row = 0
         out: list[Consideration] = []
         for text, note, searched, parts in plans:
@@ -213,11 +220,12 @@ class Advisor:
                 out.append(Consideration(question=text, note=note, whole=None))
                 continue
             assert matrix is not None
-            whole = self._consider(index, searched, matrix[row], settings, dense[row])
-            considered_parts = [
-                self._consider(index, part, matrix[row + 1 + n], settings, dense[row + 1 + n])
-                for n, part in enumerate(parts)
-            ]
+
+            def consider(n: int, said: str) -> Considered:
+                return self._consider(index, said, matrix[n], settings, dense[n], terms[n], lexical[n])
+
+            whole = consider(row, searched)
+            considered_parts = [consider(row + 1 + n, part) for n, part in enumerate(parts)]
             row += 1 + len(parts)
             out.append(Consideration(question=text, note=note, whole=whole, parts=considered_parts))
         return out
@@ -228,10 +236,11 @@ class Advisor:
         text: str,
         vector: Vectors,
         settings: RetrievalSettings,
-        dense: list[DenseMatch] | None = None,
+        dense: list[DenseMatch],
+        terms: QueryTerms,
+        lexical: list[tuple[int, float]],
     ) -> Considered:
-        terms = index.terms(text)
-        hits = self.ranker.rerank(index, terms, index.search(vector, text, CANDIDATE_DEPTH, settings, dense))
+        hits = self.ranker.rerank(index, terms, index.search(vector, text, CANDIDATE_DEPTH, settings, dense, lexical))
         rule, scope = index.scope(vector)
         seen = signals(index, terms, hits, scope)
         covered, probability = self.decision.answers(seen)

@@ -19,6 +19,7 @@ ARTICLE_CHARS = 900
 FAQ_CHARS = 1500
 PART_CHARS = 700
 RELATED = 2
+RELATED_SHARE = 0.5
 
 _META = re.compile(
     r"^(?:this|the following|our) (?:article|section|guide|page|entry|faq)\b"
@@ -77,6 +78,12 @@ def _trim(block: str, budget: int) -> str:
     return " ".join(out)
 
 
+def _reads_alone(list_block: str) -> bool:
+    """Every item is a full sentence, so the first few items still read as an answer."""
+    items = [line for line in list_block.splitlines() if _BULLET.match(line)]
+    return bool(items) and all(item.rstrip().endswith((".", "!", "?")) for item in items)
+
+
 def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
     """Whole blocks from the start while they fit, then as much of the next block as fits in whole
     sentences; never a meta sentence, never a sentence twice, never a lead-in without its list."""
@@ -90,6 +97,8 @@ def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
             continue
         if used + len(block) > budget:
             start = _trim(block, budget - used)
+            if out and is_list_block(block) and not _reads_alone(start):
+                start = ""  # list items that are fragments ("more data;") mean nothing cut short
             if start:
                 out.append(start)
             elif not out:  # a first sentence longer than the budget: show it whole rather than nothing
@@ -127,11 +136,13 @@ class _Citations:
 
 
 def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED) -> list[Citation]:
-    """The next best sources from other documents than those cited, as further reading."""
+    """The next best sources from other documents than those cited, as further reading; only those
+    scoring at least half of the best, since an unrelated link is noise."""
     taken = {c.doc_id for c in cited}
+    floor = RELATED_SHARE * max((h.score for h in hits), default=0.0)
     out: list[Citation] = []
     for hit in hits:
-        if hit.passage.doc_id in taken:
+        if hit.passage.doc_id in taken or hit.score < floor:
             continue
         taken.add(hit.passage.doc_id)
         p = hit.passage

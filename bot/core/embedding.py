@@ -79,7 +79,7 @@ class Embedder:
     because concurrent torch calls on two cores only fight each other.
     """
 
-    def __init__(self, ref: ModelRef, batch_size: int = 64, threads: int | None = None) -> None:
+    def __init__(self, ref: ModelRef, batch_size: int = 16, threads: int | None = None) -> None:
         self.ref = ref
         self.batch_size = batch_size
         self.threads = threads

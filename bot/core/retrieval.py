@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -74,8 +75,9 @@ class DenseMatch:
 class QueryTerms:
     """The question's content words as the index sees them (stemmed, stop words removed)."""
 
-    terms: list[str]
-    known: list[str]
+    terms: list[str]  # distinct, in order
+    known: list[str]  # those the knowledge base uses
+    tokens: list[str] = field(default_factory=list)  # every one, repeats included: the BM25 query
 
     @property
     def unknown_share(self) -> float:
@@ -143,9 +145,15 @@ class SearchIndex:
         return self.artifacts.passages
 
     def terms(self, text: str) -> QueryTerms:
-        found = bm25s.tokenize([text], stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False)
-        words = list(dict.fromkeys(found[0])) if found and found[0] else []
-        return QueryTerms(words, [w for w in words if w in self.document_frequency])
+        return self.terms_many([text])[0]
+
+    def terms_many(self, texts: Sequence[str]) -> list[QueryTerms]:
+        found = bm25s.tokenize(list(texts), stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False)
+        out = []
+        for tokens in found:
+            words = list(dict.fromkeys(tokens))
+            out.append(QueryTerms(words, [w for w in words if w in self.document_frequency], list(tokens)))
+        return out
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency; a word the knowledge base never uses gets the highest."""
@@ -188,12 +196,20 @@ class SearchIndex:
         return int(self.scope_owners[best]), float(sims[best])
 
     def lexical(self, text: str, k: int) -> list[tuple[int, float]]:
-        tokens = bm25s.tokenize([text], stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False)
-        if not tokens or not tokens[0] or not any(t in self.document_frequency for t in tokens[0]):
-            return []
+        return self.lexical_many([self.terms(text)], k)[0]
+
+    def lexical_many(self, queries: Sequence[QueryTerms], k: int) -> list[list[tuple[int, float]]]:
+        """BM25 for a batch in one call; a query with no word the knowledge base uses finds nothing."""
+        out: list[list[tuple[int, float]]] = [[] for _ in queries]
+        searchable = [n for n, q in enumerate(queries) if q.known]
+        if not searchable:
+            return out
         k = min(k, len(self.passages))
+        tokens = [[t for t in queries[n].tokens if t in self.document_frequency] for n in searchable]
         ids, scores = self.bm25.retrieve(tokens, k=k, show_progress=False, n_threads=1)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+        for row, n in enumerate(searchable):
+            out[n] = [(int(i), float(s)) for i, s in zip(ids[row], scores[row], strict=True) if s > 0]
+        return out
 
     def search(
         self,
@@ -202,15 +218,19 @@ class SearchIndex:
         k: int,
         settings: RetrievalSettings | None = None,
         dense: list[DenseMatch] | None = None,
+        lexical: list[tuple[int, float]] | None = None,
     ) -> list[Hit]:
-        """Fused hits, best first; `dense` may come precomputed from a batch's `dense_many`."""
+        """Fused hits, best first; `dense` and `lexical` may come precomputed for a whole batch."""
         settings = settings or RetrievalSettings()
         mode = settings.mode
         if mode == "bm25":
             dense = []
         elif dense is None:
             dense = self.dense(query_vector, settings.candidates, settings.anchors)
-        lexical = self.lexical(query_text, settings.candidates) if mode != "dense" else []
+        if mode == "dense":
+            lexical = []
+        elif lexical is None:
+            lexical = self.lexical(query_text, settings.candidates)
         dense_info = {m.row: (rank, m) for rank, m in enumerate(dense)}
         lexical_info = {i: (rank, s) for rank, (i, s) in enumerate(lexical)}
         if mode == "dense":

@@ -47,8 +47,11 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def is_stale(index_dir: Path, knowledge_dir: Path, model_name: str) -> str | None:
-    """Why the index must be rebuilt, or None when it matches the knowledge folder and the model."""
+def is_stale(
+    index_dir: Path, knowledge_dir: Path, model_name: str, chunker: ChunkerSettings | None = None
+) -> str | None:
+    """Why the index must be rebuilt, or None when it matches the knowledge folder, the model and
+    (when given) the chunker settings."""
     manifest = read_manifest(index_dir)
     if manifest is None:
         return "there is no index yet"
@@ -58,6 +61,8 @@ def is_stale(index_dir: Path, knowledge_dir: Path, model_name: str) -> str | Non
         return f"the index was built with model '{manifest.model}', the configured one is '{model_name}'"
     if manifest.files != fingerprint(knowledge_dir):
         return "the knowledge folder changed since the last build"
+    if chunker is not None and manifest.chunker != chunker:
+        return "the index was built with other passage settings"
     return None
 
 
@@ -77,8 +82,10 @@ def build_index(
     started = time.perf_counter()
     files = fingerprint(knowledge_dir)
     kb = load_knowledge(knowledge_dir)
-    chunker = chunker or ChunkerSettings(max_tokens=min(240, embedder.max_tokens - 16))
-    passages = chunk_knowledge(kb, embedder.count_tokens, chunker)
+    chunker = chunker or ChunkerSettings()
+    # Windows must fit the model's input (special tokens included); the manifest keeps the settings asked for.
+    fitting = chunker.model_copy(update={"max_tokens": min(chunker.max_tokens, embedder.max_tokens - 16)})
+    passages = chunk_knowledge(kb, embedder.count_tokens, fitting)
     if not passages:
         raise IndexUnavailable("the knowledge folder produced no passages")
 

@@ -40,6 +40,16 @@ class KbStatus(_Out):
     loaded: bool = Field(description="Whether this process has the index in memory (else: read from disk).")
     pending: str | None = Field(default=None, description="Why the index on disk no longer matches the folder.")
     last_reload: ReloadResult | None = None
+    decision: DecisionStatus | None = None
+
+
+class DecisionStatus(_Out):
+    """The answer/decline decision in use, and how far the knowledge has moved since it was fitted."""
+
+    fitted_at: datetime | None
+    fitted_items: int
+    changed_files: float = Field(description="Share of knowledge files added, removed or changed since the fit.")
+    refit_advised: bool
 
 
 class FaqChange(_Out):
@@ -90,3 +100,6 @@ class FeedbackItem(_Out):
     question: str
     sources: list[str]
     at: datetime
+
+
+KbStatus.model_rebuild()

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from bot.core.advisor import Advisor
 from bot.core.index.artifacts import Manifest, read_manifest
-from bot.core.moderation.models import AuditEntry, FeedbackItem, KbStatus, ReloadResult
+from bot.core.knowledge.loader import fingerprint
+from bot.core.moderation.models import AuditEntry, DecisionStatus, FeedbackItem, KbStatus, ReloadResult
 from bot.core.store import AnswerFeedback, KbAudit, feedback_sources
 
 
@@ -20,6 +21,9 @@ def feedback_items(rows: Sequence[AnswerFeedback], limit: int) -> list[FeedbackI
     return [FeedbackItem(question=r.question, sources=feedback_sources(r), at=r.created_at) for r in newest]
 
 
+REFIT_SHARE = 0.2
+
+
 def index_status(advisor: Advisor, last_reload: ReloadResult | None) -> KbStatus:
     """What is live, without loading or building anything: the loaded build, else the one on disk."""
     loaded = advisor.loaded_index
@@ -27,9 +31,16 @@ def index_status(advisor: Advisor, last_reload: ReloadResult | None) -> KbStatus
         loaded.artifacts.manifest if loaded is not None else read_manifest(advisor.config.index_dir)
     )
     pending = advisor.stale_reason()
+    decision = decision_status(advisor)
     if manifest is None:
         return KbStatus(
-            build_id=None, built_at=None, model=None, loaded=False, pending=pending, last_reload=last_reload
+            build_id=None,
+            built_at=None,
+            model=None,
+            loaded=False,
+            pending=pending,
+            last_reload=last_reload,
+            decision=decision,
         )
     counts = manifest.counts
     return KbStatus(
@@ -44,4 +55,17 @@ def index_status(advisor: Advisor, last_reload: ReloadResult | None) -> KbStatus
         loaded=loaded is not None,
         pending=pending,
         last_reload=last_reload,
+        decision=decision,
+    )
+
+
+def decision_status(advisor: Advisor) -> DecisionStatus:
+    """Refitting is advised once a fifth of the knowledge files differ from those it was fitted on."""
+    model = advisor.decision
+    changed = model.drift(fingerprint(advisor.config.knowledge_dir)) if model.fitted_on else 0.0
+    return DecisionStatus(
+        fitted_at=model.fitted_at,
+        fitted_items=model.fitted_items,
+        changed_files=round(changed, 3),
+        refit_advised=changed >= REFIT_SHARE,
     )

@@ -80,6 +80,13 @@ def status_embed(status: KbStatus) -> discord.Embed:
     embed.add_field(name="Knowledge folder", value=limits.clip(pending, limits.FIELD_VALUE), inline=False)
     last = reload_line(status.last_reload) if status.last_reload else "None since the bot started."
     embed.add_field(name="Last reload", value=limits.clip(last, limits.FIELD_VALUE), inline=False)
+    if status.decision is not None and status.decision.refit_advised:
+        embed.add_field(
+            name="Answer/decline decision",
+            value=f"Fitted when {status.decision.changed_files:.0%} of today's knowledge files were different: "
+            "ask whoever deploys the bot to refit it (`scripts/eval.py --calibrate`).",
+            inline=False,
+        )
     embed.set_footer(text="Loaded in memory" if status.loaded else "Read from disk (not loaded by this process)")
     return embed
 
