@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -23,6 +26,10 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/roadmap-bot.db"
     discord_token: SecretStr | None = None
     discord_guild_id: int | None = None
+    discord_outage: Literal["retry", "exit"] = Field(
+        default="retry",
+        description="When Discord cannot be reached: retry with backoff, or exit non-zero for a process supervisor.",
+    )
     moderator_role_id: int | None = None
     log_level: str = "INFO"
     question_retention_days: int = Field(default=90, ge=1, le=3650)
@@ -33,6 +40,14 @@ class Settings(BaseSettings):
         le=64,
         description="Threads torch and FAISS use per encode; 1 keeps a question fast next to other busy processes.",
     )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -1,16 +1,20 @@
-"""Builds the core's objects from Settings, once; adapters ask here instead of constructing their own."""
+"""The one way every adapter builds the core from Settings, and closes it (the batch thread, the
+database engine): the console, the command line, the Discord bot, the scripts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from bot.core.advisor import Advisor, AdvisorConfig
 from bot.core.embedding import Embedder, resolve_model
-from bot.core.roadmap.errors import GOAL_COMMAND
 from bot.core.service import Services
 from bot.core.store import open_store
 from bot.settings import Settings
 
 
 def make_advisor(settings: Settings, embedder: Embedder | None = None) -> Advisor:
+    """The model loads on first use, with the serving threads set first; nothing heavy happens here."""
     config = AdvisorConfig(
         knowledge_dir=settings.knowledge_dir, index_dir=settings.index_dir, decision_file=settings.decision_file
     )
@@ -19,11 +23,19 @@ def make_advisor(settings: Settings, embedder: Embedder | None = None) -> Adviso
     )
 
 
-def make_services(settings: Settings, embedder: Embedder | None = None, goal_command: str = GOAL_COMMAND) -> Services:
-    """`goal_command` is how the adapter's users set a goal, named in the core's messages."""
+def make_services(settings: Settings, embedder: Embedder | None = None) -> Services:
     return Services(
         make_advisor(settings, embedder),
         open_store(settings.database_url),
         question_retention_days=settings.question_retention_days,
-        goal_command=goal_command,
     )
+
+
+@contextmanager
+def open_services(settings: Settings, embedder: Embedder | None = None) -> Iterator[Services]:
+    """Services for the length of a command or a session; always closed, whatever happens."""
+    services = make_services(settings, embedder)
+    try:
+        yield services
+    finally:
+        services.close()

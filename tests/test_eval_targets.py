@@ -20,6 +20,8 @@ from bot.evaluation.grading import grade, metrics
 from bot.evaluation.items import EvalSetError, check_frozen, load_items
 from bot.evaluation.runner import evaluate
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "eval" / "questions"
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from typing import TextIO
+from collections.abc import Iterator
 
+from bot.cli.output import print_json
+from bot.cli.progress import build_progress
 from bot.core.errors import InvalidInput, KnowledgeInvalid
 from bot.settings import Settings
 
@@ -53,7 +54,10 @@ def cmd_build_index(args: argparse.Namespace, settings: Settings) -> int:
     if args.check:
         return 0
     advisor = make_advisor(settings)
-    report = advisor.rebuild(progress=_progress_printer(sys.stderr))
+    with build_progress(sys.stderr) as progress:
+        progress.start()
+        report = advisor.rebuild(progress=progress.advance)
+    advisor.close()
     print(
         f"Built index {report.build_id}: {report.passages} passages, "
         f"{report.embedded} texts embedded, {report.reused} reused, {report.seconds:.1f} s."
@@ -61,27 +65,11 @@ def cmd_build_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _progress_printer(stream: TextIO) -> Callable[[int, int], None]:
-    """A live counter on a terminal; a line per quarter when the output is a log file."""
-    live = stream.isatty()
-    shown = [0]
-
-    def show(done: int, total: int) -> None:
-        if total < 64:
-            return
-        if live:
-            stream.write(f"\rEmbedding {done}/{total}" + ("\n" if done == total else ""))
-        elif done == total or done * 4 >= total * (shown[0] + 1):
-            shown[0] = done * 4 // total
-            stream.write(f"Embedding {done}/{total}\n")
-        stream.flush()
-
-    return show
-
-
 def _lines(path: str) -> Iterator[str]:
+    """Lines as text whatever bytes they hold: undecodable bytes become U+FFFD, never an exception."""
     if path == "-":
-        yield from sys.stdin
+        raw = getattr(sys.stdin, "buffer", None)
+        yield from io.TextIOWrapper(raw, encoding="utf-8", errors="replace") if raw is not None else sys.stdin
         return
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
@@ -100,7 +88,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if not 1 <= args.k <= 20:
         raise InvalidInput("--k must be between 1 and 20")
     advisor = make_advisor(settings)
-    advisor.ensure_index(notify=lambda m: print(m, file=sys.stderr), progress=_progress_printer(sys.stderr))
+    with build_progress(sys.stderr) as progress:
+        advisor.ensure_index(notify=progress.notify, progress=progress.advance)
     if args.batch is None:
         questions = [args.question]
     else:
@@ -113,9 +102,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     for start in range(0, len(questions), 64):
         for answer in advisor.ask_many(questions[start : start + 64], k=args.k, mode=args.mode):
             if args.json:
-                print(json.dumps(answer.contract(), ensure_ascii=False), flush=True)
+                print_json(answer.contract(), indent=None)
             else:
-                print(answer.answer + "\n")
+                print(answer.answer + "\n", flush=True)
+    advisor.close()
     return 0
 
 
@@ -125,8 +115,17 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return run_console(settings, user=args.user)
 
 
+NO_TERMINAL = (
+    "No DISCORD_TOKEN is set and there is no terminal for the console: set DISCORD_TOKEN to run the Discord bot, "
+    "or run `roadmap-bot chat` in a terminal (in a container: `docker run -it … roadmap-bot chat`)."
+)
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.discord_token is None:
+        if not sys.stdin.isatty():  # a container or a service with no token would "run" and do nothing
+            print(f"roadmap-bot: {NO_TERMINAL}", file=sys.stderr)
+            return 2
         print("No DISCORD_TOKEN set: starting the console advisor. (Set it in .env to run the Discord bot.)")
         if not args.verbose:
             logging.getLogger().setLevel(logging.WARNING)  # the console is the interface; logs would clutter it

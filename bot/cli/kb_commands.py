@@ -65,6 +65,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _json(remove)
     remove.set_defaults(func=cmd_faq_remove)
 
+    diff = actions.add_parser(
+        "diff", help="shipped (upstream) knowledge files the live folder lacks or holds differently"
+    )
+    diff.add_argument(
+        "--upstream", metavar="DIR", default=None, help="the shipped copy (default: the image's, /app/knowledge.dist)"
+    )
+    diff.add_argument("--patch", action="store_true", help="also show how each differing file differs (unified diff)")
+    _json(diff)
+    diff.set_defaults(func=cmd_diff)
+
 
 def _actor(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--actor", default=None, help="who is recorded in the audit log (default: cli:<OS user>)")
@@ -211,3 +221,13 @@ def cmd_faq_remove(args: argparse.Namespace, settings: Settings) -> int:
     with _moderation(settings) as moderation:
         change = moderation.remove_faq(args.actor or _default_actor(), args.faq_id)
     return _print_change(change, args.json)
+
+
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    """What a newer image ships that the knowledge volume lacks: the moderators merge it by hand."""
+    from pathlib import Path
+
+    from bot.cli.ops_commands import KNOWLEDGE_DIST, kb_diff
+
+    upstream = Path(args.upstream) if args.upstream else KNOWLEDGE_DIST
+    return kb_diff(upstream, settings.knowledge_dir, as_json=args.json, patch=args.patch)

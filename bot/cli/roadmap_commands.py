@@ -1,26 +1,31 @@
 """Subcommands of personal roadmaps: `roadmap ...`, `goal ...`, `export` and `forget`.
 
-The JSON outputs are a contract (scripts and tests read them): keep their keys exactly.
+They read the roadmaps the bot serves (the live index's snapshot) through the same wiring as every
+other adapter, without loading the model. The JSON outputs are a contract (scripts and tests read
+them): keep their keys exactly.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bot.core.roadmap import render
-from bot.core.roadmap.service import RoadmapService, parse_target_date
+from bot.cli import render
+from bot.cli.output import print_json
+from bot.core.members import forget_summary
+from bot.core.roadmap.schemas import STATUS_VERBS
+from bot.core.roadmap.service import KEEP, parse_target_date
+from bot.core.service import Services
 from bot.core.store.models import StepStatus
 from bot.settings import Settings
 
-_STATUS_COMMANDS = {
-    "start": (StepStatus.IN_PROGRESS, "mark a step as started"),
-    "done": (StepStatus.DONE, "mark a step as done"),
-    "skip": (StepStatus.SKIPPED, "mark a step as skipped (you know it already, or it does not apply)"),
-    "undo": (StepStatus.TODO, "put a step back to 'todo'"),
+_STATUS_HELP = {
+    "start": "mark a step as started",
+    "done": "mark a step as done",
+    "skip": "mark a step as skipped (you know it already, or it does not apply)",
+    "undo": "put a step back to 'todo'",
 }
 
 
@@ -47,8 +52,8 @@ def _register_roadmap(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(func=cmd_list)
 
-    for name, (status, help_text) in _STATUS_COMMANDS.items():
-        action = actions.add_parser(name, help=help_text)
+    for name, status in STATUS_VERBS.items():
+        action = actions.add_parser(name, help=_STATUS_HELP[name])
         action.add_argument("step", metavar="STEP", help="step id (or exact title)")
         _user(action)
         if status is not StepStatus.TODO:
@@ -77,52 +82,41 @@ def _register_goal(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     goal = sub.add_parser("goal", help="choose the roadmap you follow")
     actions = goal.add_subparsers(dest="goal_command", metavar="ACTION", required=True)
 
-    set_ = actions.add_parser("set", help="set (or redefine) your goal on a roadmap and make it active")
+    set_ = actions.add_parser(
+        "set", help="make a roadmap your active goal (a goal you had comes back with its date and note)"
+    )
     set_.add_argument("roadmap", metavar="ROADMAP", help="roadmap id")
     _user(set_)
-    set_.add_argument("--target-date", metavar="YYYY-MM-DD", help="when you want to be done")
-    set_.add_argument("--note", metavar="TEXT", help="a note to yourself (up to 500 characters)")
+    set_.add_argument("--target-date", metavar="YYYY-MM-DD", help="when you want to be done ('none' clears it)")
+    set_.add_argument("--note", metavar="TEXT", help="a note to yourself, up to 500 characters ('' clears it)")
     set_.set_defaults(func=cmd_goal_set)
 
     listing = actions.add_parser("list", help="your goals; the active one is starred")
     _user(listing)
     listing.set_defaults(func=cmd_goal_list)
 
-    switch = actions.add_parser("switch", help="make another of your goals active, keeping its date and note")
+    switch = actions.add_parser("switch", help="the same as `goal set ROADMAP` without options")
     switch.add_argument("roadmap", metavar="ROADMAP", help="roadmap id")
     _user(switch)
     switch.set_defaults(func=cmd_goal_switch)
 
 
 @contextmanager
-def _service(settings: Settings) -> Iterator[RoadmapService]:
-    """A service over the configured store; the knowledge is read once, and only if a command needs it."""
-    from bot.core.knowledge.models import Roadmap
-    from bot.core.store.db import open_store
+def _services(settings: Settings) -> Iterator[Services]:
+    """The wiring every adapter uses; roadmap commands never load the model."""
+    from bot.wiring import open_services
 
-    cache: list[list[Roadmap]] = []
-
-    def roadmaps() -> list[Roadmap]:
-        if not cache:
-            from bot.core.knowledge.loader import load_knowledge
-
-            cache.append(load_knowledge(settings.knowledge_dir).roadmaps)
-        return cache[0]
-
-    engine = open_store(settings.database_url)
-    try:
-        yield RoadmapService(engine, roadmaps)
-    finally:
-        engine.dispose()
+    with open_services(settings) as services:
+        yield services
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print_json(data)
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        roadmaps = service.list_roadmaps()
+    with _services(settings) as services:
+        roadmaps = services.roadmaps.list_roadmaps()
     if args.json:
         _print_json(
             [
@@ -135,22 +129,23 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
             ]
         )
     else:
-        print(render.render_roadmaps(roadmaps, max_chars=100_000))
+        print(render.roadmaps(roadmaps))
     return 0
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        change = service.set_status(
+    with _services(settings) as services:
+        change = services.roadmaps.set_status(
             args.user, args.step, args.status, with_prerequisites=getattr(args, "with_prerequisites", False)
         )
-    print(render.render_status_change(change, prerequisites_hint="--with-prerequisites"))
+    print(render.status_change(change))
     return 0
 
 
 def cmd_next(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        result = service.next_steps(args.user, limit=args.limit)
+    with _services(settings) as services:
+        result = services.roadmaps.next_steps(args.user, limit=args.limit)
+        titles = services.article_titles()
     if args.json:
         _print_json(
             {
@@ -168,13 +163,13 @@ def cmd_next(args: argparse.Namespace, settings: Settings) -> int:
             }
         )
     else:
-        print(render.render_next_steps(result, max_chars=100_000))
+        print(render.next_steps(result, titles))
     return 0
 
 
 def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        result = service.progress(args.user)
+    with _services(settings) as services:
+        result = services.roadmaps.progress(args.user)
     if args.json:
         _print_json(
             {
@@ -186,47 +181,49 @@ def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
             }
         )
     else:
-        print(render.render_progress(result, max_chars=100_000))
+        print(render.progress(result))
     return 0
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        view = service.show(args.user)
-    print(render.render_show(view, max_chars=100_000))
+    with _services(settings) as services:
+        view = services.roadmaps.show(args.user)
+    print(render.show(view))
     return 0
 
 
 def cmd_goal_set(args: argparse.Namespace, settings: Settings) -> int:
-    target = parse_target_date(args.target_date) if args.target_date is not None else None
-    with _service(settings) as service:
-        change = service.set_goal(args.user, args.roadmap, target_date=target, note=args.note)
-    print(render.render_goal_change(change))
+    target = args.target_date
+    given_date = KEEP if target is None else None if target.strip().lower() == "none" else parse_target_date(target)
+    given_note = KEEP if args.note is None else args.note or None
+    with _services(settings) as services:
+        change = services.roadmaps.set_goal(args.user, args.roadmap, target_date=given_date, note=given_note)
+    print(render.goal_change(change))
     return 0
 
 
 def cmd_goal_list(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        goals = service.list_goals(args.user)
-    print(render.render_goals(goals))
+    with _services(settings) as services:
+        goals = services.roadmaps.list_goals(args.user)
+    print(render.goals(goals))
     return 0
 
 
 def cmd_goal_switch(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        change = service.switch_goal(args.user, args.roadmap)
-    print(render.render_goal_change(change))
+    with _services(settings) as services:
+        change = services.roadmaps.switch_goal(args.user, args.roadmap)
+    print(render.goal_change(change))
     return 0
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        _print_json(service.export(args.user))
+    with _services(settings) as services:
+        _print_json(services.export(args.user))
     return 0
 
 
 def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
-    with _service(settings) as service:
-        counts = service.forget(args.user)
-    print(render.render_forget(counts))
+    with _services(settings) as services:
+        report = services.forget(args.user)
+    print(forget_summary(report))
     return 0

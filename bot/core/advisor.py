@@ -22,8 +22,9 @@ from bot.core.compose import compose
 from bot.core.decision import DecisionModel, Signals, load_decision, signals
 from bot.core.embedding import Embedder, Vectors
 from bot.core.errors import IndexUnavailable
-from bot.core.index.artifacts import current_build, read_manifest
+from bot.core.index.artifacts import current_build, read_knowledge, read_manifest
 from bot.core.index.build import BuildReport, Progress, build_index, is_stale
+from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, ScopeRule
 from bot.core.question_parts import split_parts
 from bot.core.ranking import Ranker, load_ranker
@@ -84,6 +85,7 @@ class Advisor:
         self._index: SearchIndex | None = None
         self._build_lock = threading.Lock()
         self._speller: tuple[SearchIndex, Speller] | None = None
+        self._snapshot: tuple[str, KnowledgeBase] | None = None
         self._batcher: MicroBatcher[tuple[str, int], Answer] | None = None
         self._batcher_lock = threading.Lock()
 
@@ -100,6 +102,11 @@ class Advisor:
             self.rebuild(progress=progress)
         elif self._index is None:
             self._index = SearchIndex.load(self.config.index_dir)
+
+    def warm_up(self) -> None:
+        """Load the index and the model now, so the first question does not wait for them."""
+        _ = self.index
+        _ = self.embedder.model
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Validate and build a new version, then make it live; the old one serves until then."""
@@ -144,6 +151,35 @@ class Advisor:
         """The version in memory, if any, without loading or building one."""
         return self._index
 
+    def live_build_id(self) -> str | None:
+        """The build this process serves, or (nothing loaded yet, e.g. the CLI) the one on disk."""
+        index = self._index
+        return index.artifacts.manifest.build_id if index is not None else self.disk_build_id()
+
+    def disk_build_id(self) -> str | None:
+        """The build `index/CURRENT` names (what a reload in any process made live last)."""
+        manifest = read_manifest(self.config.index_dir)
+        return manifest.build_id if manifest else None
+
+    def snapshot(self) -> KnowledgeBase:
+        """The knowledge the bot serves (roadmaps, FAQ), without loading the model or building anything:
+        the loaded build's, else the current build's on disk, else (no build yet) the folder itself,
+        which the first build will be made from."""
+        if self._index is not None:
+            return self._index.artifacts.knowledge
+        folder = current_build(self.config.index_dir)
+        if folder is not None:
+            cached = self._snapshot
+            if cached is None or cached[0] != folder.name:
+                try:
+                    cached = (folder.name, read_knowledge(folder))
+                except IndexUnavailable as exc:
+                    log.warning("Reading the knowledge from the folder: %s", exc)
+                    return load_knowledge(self.config.knowledge_dir)
+                self._snapshot = cached
+            return cached[1]
+        return load_knowledge(self.config.knowledge_dir)
+
     @property
     def index(self) -> SearchIndex:
         if self._index is None:
@@ -153,7 +189,7 @@ class Advisor:
 
     @property
     def knowledge(self) -> KnowledgeBase:
-        return self.index.artifacts.knowledge
+        return self.snapshot()
 
     # -- questions ---------------------------------------------------------------------------
     def ask(self, question: str, k: int = 5, mode: Mode | None = None) -> Answer:

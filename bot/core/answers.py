@@ -7,7 +7,6 @@ so plainly and offers the nearest FAQ questions instead.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Any, Literal
 
@@ -15,14 +14,12 @@ from pydantic import BaseModel, Field
 
 from bot.core.knowledge.models import ScopeRule
 from bot.core.retrieval import Hit
+from bot.core.text import clean_text
 
 MAX_QUESTION_CHARS = 1000
 DECLINE_TEXT = "I don't know: the knowledge base doesn't cover that, and I'd rather not guess."
 EMPTY_TEXT = "Please ask a question, for example: “What should I learn first to become an ML engineer?”"
 
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-_SPACE = re.compile(r"\s+")
 
 Reason = Literal["answered", "empty", "not_covered", "out_of_scope"]
 
@@ -94,10 +91,8 @@ class Answer(BaseModel):
 
 def clean_question(raw: str) -> tuple[str, str | None]:
     """Normalise what a member typed; returns the question and a note when something was cut."""
-    text = unicodedata.normalize("NFKC", raw)
-    text = _MENTION.sub(" ", text)
-    text = _CONTROL.sub("", text)
-    text = _SPACE.sub(" ", text).strip()
+    # NFKC folds look-alikes ("ﬁ" ligatures, full-width letters) into the letters the index knows.
+    text = clean_text(unicodedata.normalize("NFKC", raw))
     note = None
     if len(text) > MAX_QUESTION_CHARS:
         cut = text[:MAX_QUESTION_CHARS]

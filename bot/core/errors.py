@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.text import shown
+
 
 class RoadmapBotError(Exception):
     """Base of every error a user can cause; its message is safe and short."""
@@ -21,8 +23,7 @@ class NotFound(RoadmapBotError):
         self.wanted = wanted
         self.suggestions = suggestions or []
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        shown = wanted if len(wanted) <= 60 else wanted[:57] + "..."
-        super().__init__(f"Unknown {kind} '{shown}'.{hint}")
+        super().__init__(f"Unknown {kind} '{shown(wanted)}'.{hint}")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        """`path:line: message`; a problem with the whole file (line 0) reads `path: message`."""
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
 class KnowledgeInvalid(RoadmapBotError):
@@ -47,3 +49,20 @@ class KnowledgeInvalid(RoadmapBotError):
 
 class IndexUnavailable(RoadmapBotError):
     """The index on disk is missing, corrupt, or built by another model."""
+
+
+class StoreUnavailable(RoadmapBotError):
+    """The database in DATABASE_URL cannot be used: a malformed URL, a missing driver, a server that does
+    not answer, a path that cannot be written. The message names what to fix, never the password."""
+
+
+class CopyFailed(RoadmapBotError):
+    """`db copy` stopped and nothing was copied: the target held rows, a row did not fit, or the counts
+    per table disagreed. `counts` holds (table, rows in the source, rows in the target) when they were read."""
+
+    def __init__(
+        self, message: str, counts: list[tuple[str, int, int]] | None = None, *, target_not_empty: bool = False
+    ) -> None:
+        self.counts = counts or []
+        self.target_not_empty = target_not_empty
+        super().__init__(message)

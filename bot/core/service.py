@@ -16,32 +16,27 @@ from bot.core.advisor import Advisor
 from bot.core.answers import Answer
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.knowledge.models import FaqEntry, KnowledgeBase
+from bot.core.members import ForgetReport, MemberData, identities
 from bot.core.moderation import Moderation
-from bot.core.roadmap.errors import GOAL_COMMAND
 from bot.core.roadmap.matching import suggest
 from bot.core.roadmap.service import RoadmapService
-from bot.core.store import ForgetCounts, VoteResult, log_question, record_feedback, record_vote, transaction
+from bot.core.store import VoteResult, log_question, record_feedback, record_vote, transaction
 
 log = logging.getLogger(__name__)
 
 
 class Services:
-    def __init__(
-        self,
-        advisor: Advisor,
-        engine: Engine,
-        question_retention_days: int = 90,
-        goal_command: str = GOAL_COMMAND,
-    ) -> None:
+    def __init__(self, advisor: Advisor, engine: Engine, question_retention_days: int = 90) -> None:
         self.advisor = advisor
         self.engine = engine
-        self.roadmaps = RoadmapService(engine, lambda: self.knowledge.roadmaps, goal_command=goal_command)
-        self.moderation = Moderation(self, retention_days=question_retention_days)
+        self.roadmaps = RoadmapService(engine, lambda: advisor.snapshot().roadmaps)
+        self.members = MemberData(engine)
+        self.moderation = Moderation(advisor, engine, retention_days=question_retention_days)
 
     @property
     def knowledge(self) -> KnowledgeBase:
         """The knowledge the live index was built from (roadmaps and FAQ always match the index)."""
-        return self.advisor.knowledge
+        return self.advisor.snapshot()
 
     # -- questions -------------------------------------------------------------------------
     def ask(self, question: str, user_id: str | None = None, k: int = 5) -> Answer:
@@ -115,10 +110,17 @@ class Services:
 
     # -- members' data -------------------------------------------------------------------------
     def export(self, user_id: str) -> dict[str, Any]:
-        return self.roadmaps.export(user_id)
+        """Everything `forget` would remove: the member's rows, and the FAQ entries they added."""
+        data = self.members.export(user_id)
+        data["faq_entries_added"] = self.moderation.authored(set(identities(data["user_id"])))
+        return data
 
-    def forget(self, user_id: str) -> ForgetCounts:
-        return self.roadmaps.forget(user_id)
+    def forget(self, user_id: str) -> ForgetReport:
+        """The member's rows go (in one transaction), then their name leaves the FAQ files they added and
+        the index builds that held it."""
+        counts = self.members.forget(user_id)
+        files = self.moderation.forget_author(set(identities(user_id.strip())))
+        return ForgetReport(counts=counts, faq_entries_anonymised=files)
 
     def close(self) -> None:
         self.advisor.close()

@@ -18,10 +18,14 @@ from discord.ext import commands
 from bot.core.service import Services
 from bot.discord_app.cooldowns import UserCooldowns
 from bot.discord_app.moderation_tasks import REFRESH_SECONDS, ModerationTasks
-from bot.discord_app.views import RecentVotes
+from bot.discord_app.votes import RecentVotes
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# The bot never joins voice, so discord.py's warnings about missing voice libraries are noise.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -88,7 +92,7 @@ class RoadmapBot(commands.Bot):
         if self.load_index:
             log.info("Loading the embedding model and the knowledge index...")
             await asyncio.to_thread(self.services.advisor.ensure_index, log.info)
-            await asyncio.to_thread(lambda: self.services.advisor.embedder.model)
+            await asyncio.to_thread(self.services.advisor.warm_up)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.sync_on_start:

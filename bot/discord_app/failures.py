@@ -15,7 +15,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import RoadmapBotError
+from bot.core.roadmap.errors import NoGoal, RoadmapGone, StepOnOtherRoadmap
 from bot.discord_app import limits
+from bot.discord_app.render import GOAL_COMMAND
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ def describe(error: BaseException) -> tuple[str, bool]:
     """(message for the member, whether it was unexpected and needs a traceback in the log)."""
     error = unwrap(error)
     if isinstance(error, RoadmapBotError):
-        return limits.clip(str(error), limits.CONTENT), False
+        return limits.clip(str(error) + next_move(error), limits.CONTENT), False
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"You're asking quickly — try again in {max(1, math.ceil(error.retry_after))} s.", False
     if isinstance(error, app_commands.TransformerError):
@@ -43,6 +45,15 @@ def describe(error: BaseException) -> tuple[str, bool]:
     if isinstance(error, discord.Forbidden):
         return "I don't have permission to do that here.", True
     return UNEXPECTED, True
+
+
+def next_move(error: RoadmapBotError) -> str:
+    """What a member does about it, in Discord's own commands (the core's message names none)."""
+    if isinstance(error, NoGoal | RoadmapGone):
+        return f" Choose one with {GOAL_COMMAND}."
+    if isinstance(error, StepOnOtherRoadmap):
+        return f" Switch to it with `/roadmap goal {error.roadmap_id}`."
+    return ""
 
 
 async def send_failure(interaction: discord.Interaction[Any], error: BaseException) -> None:

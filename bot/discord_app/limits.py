@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.core.text import ELLIPSIS, clip, one_line
+
+__all__ = ["ELLIPSIS", "clip", "one_line"]  # re-exported: adapters fit text through this module
+
 CONTENT = 2000
 EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
@@ -25,31 +29,9 @@ BUTTON_LABEL = 80
 CUSTOM_ID = 100
 THREAD_NAME = 100
 
-ELLIPSIS = "…"
 # A sentence ends with . ! ? or …, maybe followed by closing quotes/brackets and citation markers like " [2]".
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\s*\[\d+\])*(?=\s|$)")
-_SPACE = re.compile(r"\s+")
 _MARKER = re.compile(r"\[(\d+)\]")
-
-
-def one_line(text: str) -> str:
-    """Collapse whitespace: names, titles and labels must be a single line."""
-    return _SPACE.sub(" ", text).strip()
-
-
-def clip(text: str, limit: int) -> str:
-    """Cut `text` to at most `limit` characters, at a word boundary when one is near, marking the cut."""
-    if limit <= 0:
-        return ""
-    if len(text) <= limit:
-        return text
-    if limit == 1:
-        return ELLIPSIS
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= max(1, limit - 20):
-        cut = cut[:space]
-    return cut.rstrip() + ELLIPSIS
 
 
 def trim_sentences(text: str, limit: int, suffix: str = "") -> tuple[str, bool]:

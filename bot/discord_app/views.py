@@ -13,31 +13,25 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import Any, Self
 
 import discord
 
-from bot.core.roadmap import render
 from bot.core.roadmap.schemas import NextSteps
 from bot.core.store import VoteResult
 from bot.core.store.models import StepStatus
-from bot.discord_app import limits
+from bot.discord_app import limits, render
+from bot.discord_app.context import bot_of
 from bot.discord_app.failures import send_failure
-
-if TYPE_CHECKING:
-    from bot.discord_app.client import Interaction, RoadmapBot
 
 log = logging.getLogger(__name__)
 
 # Below Discord's 15-minute interaction-token lifetime, so timed-out buttons can still be removed.
 VIEW_TIMEOUT = 600.0
 NOT_YOURS = "These buttons belong to the member who asked; run the command yourself to get your own."
-PREREQUISITES_HINT = "the button below"
 MAX_STEP_ROWS = 5
 ALREADY_VOTED = "You already voted on this answer — thanks!"
 TOO_OLD = "Thanks for wanting to help, but this answer is too old to rate. Ask again to rate a fresh answer."
-RECENT_VOTES = 10_000
 
 # Persistent buttons: every press is routed by custom_id alone (discord.py DynamicItem), so these
 # templates are a contract with messages already sent. Change them only by adding new ones.
@@ -79,34 +73,6 @@ class OwnerView(BaseView):
         return True
 
 
-class RecentVotes:
-    """Votes this process took lately, so a repeated press is refused at once, without deferring.
-
-    Only a shortcut (bounded, forgotten on restart): the store has the final word on one vote per member.
-    """
-
-    def __init__(self, size: int = RECENT_VOTES) -> None:
-        self.size = size
-        self._keys: OrderedDict[tuple[int, int], None] = OrderedDict()
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._keys
-
-    def add(self, key: tuple[int, int]) -> None:
-        self._keys[key] = None
-        self._keys.move_to_end(key)
-        while len(self._keys) > self.size:
-            self._keys.popitem(last=False)
-
-    def discard(self, key: tuple[int, int]) -> None:
-        self._keys.pop(key, None)
-
-
-def _bot(interaction: discord.Interaction[Any]) -> RoadmapBot:
-    """Dynamic items get discord.py's generic interaction; in this app the client is always the RoadmapBot."""
-    return cast("RoadmapBot", interaction.client)
-
-
 def fits(custom_id: str, item: type[discord.ui.DynamicItem[Any]]) -> bool:
     """Whether `custom_id` is one Discord accepts and `item`'s template will parse back."""
     return len(custom_id) <= limits.CUSTOM_ID and item.__discord_ui_compiled_template__.fullmatch(custom_id) is not None
@@ -146,7 +112,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
             await send_failure(interaction, exc)
 
     async def vote(self, interaction: discord.Interaction[Any]) -> None:
-        bot = _bot(interaction)
+        bot = bot_of(interaction)
         key = (self.question_id, interaction.user.id)
         if key in bot.recent_votes:
             await interaction.response.send_message(ALREADY_VOTED, ephemeral=True)
@@ -228,10 +194,10 @@ class StepButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
     async def mark(self, interaction: discord.Interaction[Any]) -> None:
         """Set the status, then show what changed and the new next steps in the same message."""
         await interaction.response.defer()
-        bot, user = _bot(interaction), str(self.owner_id)
+        bot, user = bot_of(interaction), str(self.owner_id)
         change = await bot.run_blocking(bot.services.roadmaps.set_status, user, self.step_id, self.status)
         result = await bot.run_blocking(bot.services.roadmaps.next_steps, user)
-        before = render.render_status_change(change, "`/roadmap done`")
+        before = render.render_status_change(change, prerequisites_hint=None)
         text = next_steps_text(bot.services.article_titles(), result, before)
         await interaction.edit_original_response(content=text, view=next_steps_view(self.owner_id, result))
 
@@ -270,25 +236,29 @@ def next_steps_text(article_titles: dict[str, str], result: NextSteps, before: s
 
 
 class PrerequisitesView(OwnerView):
-    """Offered when a step was marked done while steps it builds on are still open."""
+    """Offered when a step was marked (started, done or skipped) while steps it builds on are still open:
+    one press marks those done and the step as asked."""
 
-    def __init__(self, owner_id: int, step_id: str) -> None:
+    def __init__(self, owner_id: int, step_id: str, status: StepStatus) -> None:
         super().__init__(owner_id)
         self.step_id = step_id
+        self.status = status
 
     @discord.ui.button(label="Mark prerequisites done too", style=discord.ButtonStyle.success)
-    async def confirm(self, interaction: Interaction, button: discord.ui.Button[PrerequisitesView]) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[PrerequisitesView]
+    ) -> None:
         await interaction.response.defer()
-        bot = interaction.client
+        bot = bot_of(interaction)
         change = await bot.run_blocking(
             bot.services.roadmaps.set_status,
             str(interaction.user.id),
             self.step_id,
-            StepStatus.DONE,
+            self.status,
             with_prerequisites=True,
         )
         self.stop()
-        text = render.render_status_change(change, PREREQUISITES_HINT)
+        text = render.render_status_change(change, prerequisites_hint=None)
         await interaction.edit_original_response(content=limits.clip(text, limits.CONTENT), view=None)
 
 
@@ -296,15 +266,15 @@ class ForgetView(OwnerView):
     """Erasing is irreversible, so it takes a second, deliberate press by the member themself."""
 
     @discord.ui.button(label="Yes, forget everything", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: Interaction, button: discord.ui.Button[ForgetView]) -> None:
+    async def confirm(self, interaction: discord.Interaction[Any], button: discord.ui.Button[ForgetView]) -> None:
         await interaction.response.defer()
-        bot = interaction.client
-        counts = await bot.run_blocking(bot.services.forget, str(interaction.user.id))
+        bot = bot_of(interaction)
+        report = await bot.run_blocking(bot.services.forget, str(interaction.user.id))
         self.stop()
-        log.info("Forgot user %s on request (%d rows)", interaction.user.id, counts.total)
-        await interaction.edit_original_response(content=render.render_forget(counts), view=None)
+        log.info("Forgot user %s on request (%d rows and files)", interaction.user.id, report.total)
+        await interaction.edit_original_response(content=render.render_forget(report), view=None)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: Interaction, button: discord.ui.Button[ForgetView]) -> None:
+    async def cancel(self, interaction: discord.Interaction[Any], button: discord.ui.Button[ForgetView]) -> None:
         self.stop()
         await interaction.response.edit_message(content="Nothing was deleted.", view=None)

@@ -104,6 +104,7 @@ def test_check_reports_problems_and_changes_nothing(
     assert "the index was not changed" in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_bot_ask_json_end_to_end(built_small: tuple[Path, Path], tmp_path: Path) -> None:
     knowledge, index = built_small
     env = {**os.environ, "KNOWLEDGE_DIR": str(knowledge), "INDEX_DIR": str(index), "HF_HUB_OFFLINE": "1"}

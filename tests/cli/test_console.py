@@ -1,16 +1,21 @@
-"""The console advisor answers questions and roadmap commands for the local user, through real services."""
+"""The console advisor answers questions and roadmap commands for the local user, through real services,
+as a terminal program: rendered text (no Discord markup), nothing cut, its own commands in every hint."""
 
 from __future__ import annotations
 
 import io
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from kb_fixtures import SMALL_DECISION
 
-from bot.console import GOAL_COMMAND, run_console
+from bot.console import run_console
 from bot.settings import Settings
 from bot.wiring import make_services
+
+TARGET = (date.today() + timedelta(days=700)).isoformat()
 
 
 @pytest.fixture
@@ -26,11 +31,20 @@ def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
 
 def converse(settings: Settings, embedder, lines: list[str], user: str = "carol") -> str:  # type: ignore[no-untyped-def]
     out = io.StringIO()
-    services = make_services(settings, embedder, goal_command=GOAL_COMMAND)
-    assert (
-        run_console(settings, user=user, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, services=services) == 0
-    )
+    services = make_services(settings, embedder)
+    try:
+        code = run_console(
+            settings, user=user, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, services=services
+        )
+    finally:
+        services.close()
+    assert code == 0
     return out.getvalue()
+
+
+def no_discord_markup(text: str) -> None:
+    assert "**" not in text and "__" not in text and "`" not in text
+    assert "… and" not in text and "more lines" not in text
 
 
 def test_questions_and_roadmap_commands(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +54,7 @@ def test_questions_and_roadmap_commands(settings: Settings, embedder) -> None:  
         [
             "which flour for sourdough?",
             "what's the weather tomorrow?",
-            "/help",
+            "help",
             "/next",
             "/done first-loaf",
             "/done tools",
@@ -55,18 +69,51 @@ def test_questions_and_roadmap_commands(settings: Settings, embedder) -> None:  
     )
     assert "strong white bread flour" in text and "faq/what-flour.md" in text
     assert "I only know about bread, bicycles and stargazing" in text  # the weather: a scope reply
-    assert "/goal ROADMAP" in text
-    # The only roadmap is used without a goal; the first next steps have no prerequisites.
+    assert "/goal ROADMAP" in text  # the help table
+    # No goal yet: the member is told so, in the console's own words, not shown an empty roadmap.
+    assert "You have not chosen a roadmap yet" in text and "Choose one with /goal ROADMAP" in text
+    # Marking a step makes the only roadmap the goal; open prerequisites name the console's option.
+    assert "home-skills is now your goal" in text
+    assert "/done first-loaf --with-prerequisites" in text
     assert "Gather basic tools" in text and "Grow a sourdough starter" in text
-    assert "prerequisites are still open" in text and "/done first-loaf --with-prerequisites" in text
-    assert "2/4" in text or "50%" in text
+    assert re.search(r"\b2/4 steps\b", text) and "50%" in text
     assert "Sorry: Unknown step 'telescope-thing'" in text
     assert "Unknown command /frobnicate" in text
     assert "never read" not in text
     assert text.rstrip().endswith("Bye!")
+    no_discord_markup(text)
 
 
-def test_console_user_is_separate_from_others(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
-    converse(settings, embedder, ["/done tools"], user="dave")
-    text = converse(settings, embedder, ["/progress"], user="erin")
-    assert "0/4" in text
+def test_discord_names_and_other_adapters_commands_are_understood(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    text = converse(
+        settings,
+        embedder,
+        [
+            f"/roadmap goal home-skills {TARGET}",
+            "/ask how much air should my bike tyres have?",
+            "/roadmap next",
+            "/kb reload",
+            "/privacy export",
+            "/faq",
+            "/faq what-flour",
+            "/goal home-skills",
+        ],
+        user="dan",
+    )
+    assert f"Goal set: Home skills (home-skills) · target {TARGET}" in text
+    assert "printed on the side of the tyre" in text
+    assert "Next steps: Home skills" in text
+    assert "roadmap-bot kb reload" in text
+    assert "roadmap-bot export --user dan" in text
+    assert "Which flour should I use for sourdough?" in text and "strong white bread flour" in text
+    # Choosing the same goal again keeps its target date: the same semantics as on Discord and the CLI.
+    assert text.count(f"target {TARGET}") == 2 and "Goal updated" in text
+    no_discord_markup(text)
+
+
+def test_show_is_never_truncated(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    text = converse(settings, embedder, ["/start tools", "/show"], user="eve")
+    for step in ("tools", "starter", "first-loaf", "stargazing"):
+        assert step in text
+    assert "done · " in text  # the legend, last line of /show
+    no_discord_markup(text)

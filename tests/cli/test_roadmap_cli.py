@@ -63,7 +63,7 @@ def test_roadmap_list_json(cli: Any) -> None:
     assert ml["title"] == "ML Basics"
     assert ml["steps"][2] == {"id": "numpy-pandas", "title": "NumPy and pandas", "prerequisites": ["python-basics"]}
     code, out, _ = cli("roadmap", "list")
-    assert code == 0 and "`ml-basics` **ML Basics**" in out
+    assert code == 0 and "ml-basics: ML Basics (5 steps" in out and "**" not in out
 
 
 def test_full_journey(cli: Any) -> None:
@@ -114,10 +114,10 @@ def test_full_journey(cli: Any) -> None:
     assert code == 0 and out.index("NumPy and pandas") < out.index("Math basics")  # in progress first
 
     code, out, _ = cli("roadmap", "show", "--user", "u1")
-    assert code == 0 and "[x] `python-basics`" in out and "[>] `numpy-pandas`" in out
+    assert code == 0 and "[x] python-basics: " in out and "[>] numpy-pandas: " in out and "`" not in out
 
     code, out, _ = cli("goal", "list", "--user", "u1")
-    assert code == 0 and "* **ML Basics**" in out
+    assert code == 0 and "* ML Basics (ml-basics)" in out
 
 
 def test_done_with_open_prerequisites(cli: Any) -> None:
@@ -134,7 +134,7 @@ def test_complete_roadmap(cli: Any) -> None:
     cli("goal", "set", "data-basics", "--user", "u3")
     cli("roadmap", "done", "sql-joins", "--user", "u3", "--with-prerequisites")
     code, out, _ = cli("roadmap", "next", "--user", "u3")
-    assert code == 0 and "every step is done" in out and "`ml-basics`" in out
+    assert code == 0 and "every step is done" in out and "ml-basics (ML Basics)" in out
     code, out, _ = cli("roadmap", "next", "--user", "u3", "--json")
     assert json.loads(out) == {"roadmap": "data-basics", "steps": []}
 
@@ -213,3 +213,15 @@ def test_broken_knowledge_is_an_error_but_export_still_works(
     assert "knowledge folder" in capsys.readouterr().err
     assert main(["export", "--user", "z"]) == 0
     assert json.loads(capsys.readouterr().out)["goals"] == []
+
+
+def test_messages_name_the_command_lines_own_commands(cli: Any) -> None:
+    code, out, err = cli("roadmap", "progress", "--user", "newcomer")
+    assert code == 1 and out == ""  # a member with no goal is told so, not shown an empty 0% roadmap
+    assert _error(err).endswith(
+        "Choose one with `roadmap-bot goal set ROADMAP --user ID` (`roadmap-bot roadmap list` lists them)."
+    )
+    assert json.loads(cli("export", "--user", "newcomer")[1])["goals"] == []  # and reading created nothing
+    cli("goal", "set", "ml-basics", "--user", "u6")
+    code, _, err = cli("roadmap", "done", "sql-joins", "--user", "u6")
+    assert code == 1 and _error(err).endswith("Switch with `roadmap-bot goal set data-basics --user ID`.")

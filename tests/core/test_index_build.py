@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from unittest import mock
 
@@ -104,3 +107,20 @@ def test_index_from_another_model_is_stale_and_unreadable_index_is_an_error(
         SearchIndex.load(index_dir)
     manifest = read_manifest(index_dir)
     assert manifest is not None and manifest.counts.passages == 11
+
+
+def test_a_killed_builds_temporary_folder_goes_at_the_next_build(small_kb: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path / "index"
+    build_index(small_kb, index_dir, embedder)
+    builds = index_dir / "builds"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    killed = builds / f"{artifacts.TMP_PREFIX}{artifacts._HOST}-{int(dead.stdout)}-20260101T000000000000-deadbeef"
+    killed.mkdir()
+    (killed / "embeddings.npy").write_bytes(b"x" * 1000)
+    other_host = builds / f"{artifacts.TMP_PREFIX}otherhost-1-20260101T000000000000-cafebabe"
+    other_host.mkdir()  # maybe another container writing on a shared volume: left alone for an hour
+    build_index(small_kb, index_dir, embedder)
+    assert not killed.exists() and other_host.exists()
+    os.utime(other_host, (0, 0))
+    build_index(small_kb, index_dir, embedder)
+    assert not other_host.exists()

@@ -124,3 +124,28 @@ def test_find_cycle() -> None:
     assert find_cycle({"a": [], "b": ["a"], "c": ["a", "b"]}) is None
     cycle = find_cycle({"a": ["c"], "b": ["a"], "c": ["b"]})
     assert cycle is not None and set(cycle) == {"a", "b", "c"}
+
+
+def test_links_that_leave_the_folder_are_refused_and_directory_links_skipped(
+    small_kb: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\nid: secret\nquestion: What is the secret?\n---\nThe password is hunter2.\n")
+    (small_kb / "faq" / "secret.md").symlink_to(secret)
+    outside_dir = tmp_path / "elsewhere"
+    outside_dir.mkdir()
+    (outside_dir / "also.md").write_text("---\nid: also\nquestion: Also?\n---\nYes.\n")
+    (small_kb / "faq" / "more").symlink_to(outside_dir, target_is_directory=True)
+    (small_kb / "faq" / "loop").symlink_to(small_kb / "faq", target_is_directory=True)
+    shared = small_kb / "_shared"  # a folder the loader skips, inside the knowledge folder
+    shared.mkdir()
+    (shared / "extra-entry.md").write_text("---\nid: extra-entry\nquestion: Extra?\n---\nYes.\n")
+    (small_kb / "faq" / "extra-entry.md").symlink_to(shared / "extra-entry.md")  # inside: read like a file
+    with pytest.raises(KnowledgeInvalid) as err, caplog.at_level("WARNING"):
+        load_knowledge(small_kb)
+    assert [str(p) for p in err.value.problems] == ["faq/secret.md: links outside the knowledge folder"]
+    assert "faq/more: it is a link to a directory" in caplog.text and "faq/loop" in caplog.text
+    (small_kb / "faq" / "secret.md").unlink()
+    kb = load_knowledge(small_kb)
+    ids = {e.id for e in kb.faq}
+    assert "extra-entry" in ids and "secret" not in ids and "also" not in ids

@@ -18,7 +18,6 @@ from kb_fixtures import SMALL_DECISION
 
 from bot.core.service import Services
 from bot.discord_app.client import RoadmapBot
-from bot.discord_app.wording import GOAL_COMMAND
 from bot.settings import Settings
 from bot.wiring import make_services
 
@@ -54,7 +53,7 @@ def private_settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings
 
 @pytest.fixture
 def services(settings: Settings, embedder: Any) -> Iterator[Services]:
-    built = make_services(settings, embedder=embedder, goal_command=GOAL_COMMAND)
+    built = make_services(settings, embedder=embedder)
     yield built
     built.close()
 

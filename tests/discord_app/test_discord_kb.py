@@ -228,7 +228,7 @@ async def test_faq_add_from_a_modal_is_sanitised_and_goes_live(
     assert created.parent == faq_dir and created.name == "x-everyone-how-do-i-proof-dough-in-a-cold-oven.md"
     text = created.read_text(encoding="utf-8")
     assert "<@" not in text and "@everyone" not in text and "@here" not in text
-    assert f"discord:{standin.moderator.id}" in text and "tags: [etc, baking]" in text
+    assert f"added_by: '{standin.moderator.id}'" in text and "tags: [etc, baking]" in text
     assert f"`faq/{created.name}`" in reply.embed["description"]
 
     answer = await ask(standin, "How do I proof dough in a cold oven?")
@@ -360,3 +360,52 @@ async def test_the_bot_adopts_a_build_made_by_another_process(
         answer = await ask(standin, "When is the best time to look at the night sky?")
         assert answer.embed["description"].startswith("Clear moonless nights")
     assert not bot.moderation_tasks.running
+
+
+async def test_a_moderator_who_asks_to_be_forgotten_leaves_no_trace(
+    env: Env, services: Services, settings: Settings, button_id: ButtonId
+) -> None:
+    """One identity on every side: the audit rows, the FAQ file they added, the index snapshots, the
+    database file and its WAL all lose the moderator's id; the export listed all of it first."""
+    _, standin = env
+    moderator = str(standin.moderator.id)
+    await kb(standin, "reload")
+    opened = await (
+        await standin.interact(standin.slash("kb", subcommand="faq-add", user=standin.moderator))
+    ).response()
+    fields = {
+        "Question": "How warm should dough proof?",
+        "Answer (markdown)": "Around room temperature.",
+        "kb-faq-tags": "",
+    }
+    added = await (await standin.interact(standin.modal_submit(opened, fields))).followup(timeout=30)
+    assert added.embed["title"] == "FAQ entry added"
+    await ask(standin, "which flour for sourdough?", user=standin.moderator)
+
+    export = services.export(moderator)
+    assert (
+        export["audit"]
+        and export["questions"]
+        and export["faq_entries_added"] == ["faq/how-warm-should-dough-proof.md"]
+    )
+
+    ix = await standin.interact(standin.slash("privacy", subcommand="forget", user=standin.moderator))
+    prompt = await ix.response()
+    press = await standin.interact(
+        standin.button(button_id(prompt, "forget everything"), message=prompt, user=standin.moderator)
+    )
+    erased = (await press.original_edit()).content or ""
+    assert "audit entr" in erased and "1 FAQ entry you added now names no author" in erased
+
+    data = services.export(moderator)
+    assert data["audit"] == [] and data["questions"] == [] and data["faq_entries_added"] == []
+    needle = moderator.encode()
+    places = [*settings.knowledge_dir.rglob("*"), *settings.index_dir.rglob("*")]
+    database = settings.database_url.removeprefix("sqlite:///")
+    places += [p for p in (Path(database), Path(database + "-wal"), Path(database + "-journal")) if p.exists()]
+    holding = [str(p) for p in places if p.is_file() and needle in p.read_bytes()]
+    assert holding == []
+    assert (
+        "How warm should dough proof?"
+        in (settings.knowledge_dir / "faq" / "how-warm-should-dough-proof.md").read_text()
+    )

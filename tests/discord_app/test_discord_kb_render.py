@@ -18,7 +18,7 @@ def failed(problems: list[str]) -> ReloadResult:
 
 
 def test_actor_labels() -> None:
-    assert actor_label(f"discord:{USER}") == f"<@{USER}>"
+    assert actor_label(f"discord:{USER}") == f"<@{USER}>" == actor_label(str(USER))  # older rows, and now
     assert actor_label("cli:ana") == "`cli:ana`"
     assert actor_label("discord:12 x`y") == "`discord:12 x'y`"  # not a plain id: shown as text
 

@@ -9,14 +9,13 @@ from discord import app_commands
 
 from bot.core.answers import Answer, Citation
 from bot.core.errors import NotFound
-from bot.core.roadmap.errors import NoGoal
+from bot.core.roadmap.errors import NoGoal, StepOnOtherRoadmap
 from bot.core.roadmap.schemas import RoadmapRef
 from bot.discord_app import limits
 from bot.discord_app.cogs.ask import strip_mention
 from bot.discord_app.cooldowns import UserCooldowns
 from bot.discord_app.embeds import answer_embed, help_embed, trim_answer
 from bot.discord_app.failures import UNEXPECTED, describe
-from bot.discord_app.wording import GOAL_COMMAND
 
 SENTENCE = "Feed the starter every day with equal weights of flour and water."
 
@@ -108,8 +107,10 @@ def test_help_embed_splits_commands_over_fields() -> None:
 
 def test_failures_map_to_short_messages() -> None:
     assert describe(NotFound("step", "tols", ["tools"])) == ("Unknown step 'tols'. Did you mean: tools?", False)
-    no_goal = describe(NoGoal([RoadmapRef(id="a", title="A"), RoadmapRef(id="b", title="B")], GOAL_COMMAND))[0]
-    assert "Choose one with `/roadmap goal`" in no_goal
+    no_goal = describe(NoGoal([RoadmapRef(id="a", title="A"), RoadmapRef(id="b", title="B")]))[0]
+    assert "Choose one with `/roadmap goal`" in no_goal  # Discord's own command, added by the adapter
+    other = describe(StepOnOtherRoadmap("sql-joins", "data-basics", "ml-basics"))[0]
+    assert other.endswith("Switch to it with `/roadmap goal data-basics`.")
     cooldown = app_commands.CommandOnCooldown(app_commands.Cooldown(1, 30), 12.2)
     assert describe(cooldown) == ("You're asking quickly — try again in 13 s.", False)
     wrapped = app_commands.CommandInvokeError.__new__(app_commands.CommandInvokeError)

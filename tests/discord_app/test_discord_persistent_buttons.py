@@ -118,6 +118,7 @@ async def test_votes_on_forgotten_or_purged_questions_are_declined_kindly(
 async def test_step_buttons_survive_a_restart_and_answer_only_their_owner(
     run_bot: RunBot, standin: DiscordStandIn, services: Services, button_id: ButtonId
 ) -> None:
+    services.roadmaps.set_goal(str(standin.member.id), "home-skills")
     async with kept_standin(standin):
         async with run_bot():
             ix = await standin.interact(standin.slash("roadmap", {"share": True}, subcommand="next"))

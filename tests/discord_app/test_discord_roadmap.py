@@ -36,7 +36,7 @@ async def test_step_autocomplete_ranks_own_open_steps_first(
     listed = await ix.response()
     assert listed.callback_type == APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
     assert [c["value"] for c in listed.choices] == ["tools", "starter", "first-loaf", "stargazing"]
-    assert listed.choices[0]["name"] == "Gather basic tools (tools) · todo"
+    assert listed.choices[0]["name"] == "Gather basic tools (tools) · to do"
 
     services.roadmaps.set_status(str(standin.member.id), "stargazing", "in_progress")
     services.roadmaps.set_status(str(standin.member.id), "tools", "done")
@@ -87,6 +87,12 @@ async def test_next_buttons_only_answer_their_owner(
     env: tuple[RoadmapBot, DiscordStandIn], services: Services, button_id: ButtonId
 ) -> None:
     _, standin = env
+    no_goal = await roadmap(standin, "next")  # told, in Discord's own command, not shown an empty roadmap
+    assert (
+        no_goal.content
+        == "You have not chosen a roadmap yet. Available: home-skills (Home skills). Choose one with `/roadmap goal`."
+    )
+    await roadmap(standin, "goal", {"roadmap": "home-skills"})
     shown = await roadmap(standin, "next", {"share": True})
     assert not shown.result_ephemeral
     assert shown.content is not None and shown.content.startswith("**Next steps: Home skills** (4 steps open)")
@@ -132,3 +138,19 @@ async def test_done_with_open_prerequisites_offers_to_mark_them(
     assert undo.content == "**Bake a first loaf** (`first-loaf`): done → to do."
     unknown = await roadmap(standin, "skip", {"step": "sky-diving"})
     assert unknown.content is not None and unknown.content.startswith("Unknown step 'sky-diving'.")
+
+
+async def test_start_and_skip_with_open_prerequisites_offer_the_button_they_mention(
+    env: tuple[RoadmapBot, DiscordStandIn], services: Services, button_id: ButtonId
+) -> None:
+    """ "Use the button below" is only ever said with a button below, whatever the verb."""
+    _, standin = env
+    for verb in ("start", "skip"):
+        reply = await roadmap(standin, verb, {"step": "first-loaf"})
+        assert reply.content is not None and "Use the button below to mark them done too." in reply.content
+        assert [b["label"] for b in reply.buttons] == ["Mark prerequisites done too"]
+    press = await standin.interact(standin.button(button_id(reply, "Mark prerequisites"), message=reply))
+    edited = await press.original_edit()
+    assert "Also marked done: `tools`, `starter`." in (edited.content or "")
+    statuses = {p["step"]: p["status"] for p in services.export(str(standin.member.id))["progress"]}
+    assert statuses == {"first-loaf": "skipped", "starter": "done", "tools": "done"}  # the step as asked

@@ -75,7 +75,7 @@ def test_run_discord_serves_until_sigterm_then_closes_the_database(
     closed: list[bool] = []
     real_close = services.close
     monkeypatch.setattr(services, "close", lambda: (closed.append(True), real_close())[1])
-    monkeypatch.setattr("bot.wiring.make_services", lambda _settings, **_kwargs: services)
+    monkeypatch.setattr("bot.wiring.make_services", lambda _settings, _embedder=None: services)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
@@ -102,3 +102,43 @@ def test_run_discord_serves_until_sigterm_then_closes_the_database(
         loop.close()
     assert closed == [True]
     assert standin.command_names() == {"ask", "faq", "help", "roadmap", "privacy", "kb"}
+
+
+async def test_an_outage_is_one_line_then_the_bot_connects_when_discord_is_back(
+    settings: Settings, services: Services, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.discord_app import runner
+
+    monkeypatch.setattr(runner, "FIRST_RETRY_SECONDS", 0.2)
+    standin = DiscordStandIn(token=TOKEN, check_token=True)
+    port = (await standin.start()).port
+    await standin.stop()  # Discord is down: connections to its address are refused
+    stop = asyncio.Event()
+    try:
+        with patched_discord(standin), caplog.at_level(logging.INFO):
+            configured = settings.model_copy(update={"discord_guild_id": standin.guild.id})
+            running = asyncio.create_task(serve(configured, services, TOKEN, stop=stop))
+            while "Discord cannot be reached" not in caplog.text:
+                await asyncio.sleep(0.05)
+            await standin.start(port=port)  # and back
+            await standin.wait_until(lambda: any(c.ready for c in standin.connections), timeout=30)
+            stop.set()
+            assert await asyncio.wait_for(running, timeout=10) == 0
+    finally:
+        await standin.stop()
+    failures = [r for r in caplog.records if "Discord cannot be reached" in r.getMessage()]
+    assert failures and all(r.exc_info is None and "\n" not in r.getMessage() for r in failures)
+    assert "Traceback" not in caplog.text and TOKEN not in caplog.text
+
+
+async def test_an_outage_with_exit_chosen_ends_in_one_line_and_a_non_zero_exit(
+    settings: Settings, services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    standin = DiscordStandIn(token=TOKEN, check_token=True)
+    await standin.start()
+    await standin.stop()
+    with patched_discord(standin), caplog.at_level(logging.INFO):
+        configured = settings.model_copy(update={"discord_outage": "exit"})
+        assert await asyncio.wait_for(serve(configured, services, TOKEN), timeout=30) == 1
+    [line] = [r.getMessage() for r in caplog.records if "cannot be reached" in r.getMessage()]
+    assert line.startswith("Discord cannot be reached:") and "Traceback" not in caplog.text

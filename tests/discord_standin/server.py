@@ -263,15 +263,16 @@ class DiscordStandIn(PayloadBuilders):
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    async def start(self) -> DiscordStandIn:
-        """Start the HTTP/websocket server on 127.0.0.1 with a random free port."""
+    async def start(self, port: int = 0) -> DiscordStandIn:
+        """Start the HTTP/websocket server on 127.0.0.1, on a random free port unless `port` is given
+        (to bring Discord "back" where a client already points, after an outage)."""
         if self._runner is not None:
             return self
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         self._add_routes(app)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        site = web.TCPSite(runner, "127.0.0.1", port, reuse_address=True)
         await site.start()
         self._runner = runner
         self._port = int(runner.addresses[0][1])

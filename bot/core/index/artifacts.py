@@ -20,7 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
+import socket
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,9 @@ from bot.core.errors import IndexUnavailable
 from bot.core.knowledge.models import KnowledgeBase
 
 FORMAT_VERSION = 3
+TMP_PREFIX = ".tmp-"
+STALE_SECONDS = 3600
+_HOST = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname()) or "host"
 CURRENT = "CURRENT"
 BUILDS = "builds"
 KEEP_BUILDS = 2
@@ -140,7 +146,8 @@ def write_build(index_dir: Path, artifacts: Artifacts, faiss_index: Any) -> Path
     """Write a complete build beside the live one, then switch CURRENT to it atomically."""
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
-    tmp = builds / f".tmp-{artifacts.manifest.build_id}"
+    remove_stale_temporaries(builds)
+    tmp = builds / f"{TMP_PREFIX}{_HOST}-{os.getpid()}-{artifacts.manifest.build_id}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
@@ -168,6 +175,14 @@ def write_build(index_dir: Path, artifacts: Artifacts, faiss_index: Any) -> Path
     os.replace(pointer_tmp, index_dir / CURRENT)
     _prune(builds, keep=final.name)
     return final
+
+
+def read_knowledge(folder: Path) -> KnowledgeBase:
+    """Only the knowledge snapshot of a build: cheap, for commands that need roadmaps or FAQ entries."""
+    try:
+        return KnowledgeBase.model_validate_json((folder / "knowledge.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexUnavailable(f"the index at {folder} is unreadable ({exc}); rebuild it") from exc
 
 
 def read_build(folder: Path) -> tuple[Artifacts, Any]:
@@ -225,10 +240,52 @@ def _prune(builds: Path, keep: str) -> None:
             kept += 1
             continue
         shutil.rmtree(folder, ignore_errors=True)
-    for stale in builds.glob(".tmp-*"):
-        # A killed build leaves its temporary folder; anything older than an hour is garbage.
-        if stale.stat().st_mtime < datetime.now().timestamp() - 3600:
+    remove_stale_temporaries(builds)
+
+
+def drop_builds_naming(index_dir: Path, needles: set[str], keep: str | None) -> int:
+    """Delete every build except `keep` whose knowledge snapshot mentions one of `needles` (a forgotten
+    member's id survives in the `added_by` of old snapshots otherwise). Returns how many went."""
+    builds = index_dir / BUILDS
+    removed = 0
+    for folder in builds.iterdir() if builds.is_dir() else []:
+        if folder.name == keep or not folder.is_dir():
+            continue
+        try:
+            text = (folder / "knowledge.json").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if any(needle and needle in text for needle in needles):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def remove_stale_temporaries(builds: Path) -> None:
+    """A killed build leaves its temporary folder (megabytes each). Removed at the start of every build:
+    a folder whose writer was a process on this host that is gone, or any folder older than an hour
+    (another host's build, on a shared volume, is left alone until then)."""
+    for stale in builds.glob(f"{TMP_PREFIX}*"):
+        parts = stale.name[len(TMP_PREFIX) :].split("-", 2)
+        mine = len(parts) == 3 and parts[0] == _HOST and parts[1].isdigit()
+        try:
+            old = stale.stat().st_mtime < time.time() - STALE_SECONDS
+        except OSError:
+            continue
+        if old or (mine and not _alive(int(parts[1]))):
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:

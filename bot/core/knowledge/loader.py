@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import logging
+import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,8 @@ from bot.core.knowledge.models import (
 )
 from bot.core.knowledge.yaml_lines import line_of, parse_with_lines
 
+log = logging.getLogger(__name__)
+
 ARTICLES = "articles"
 FAQ = "faq"
 ROADMAPS = "roadmaps"
@@ -40,18 +45,59 @@ MAX_ANCHORS = 8
 MAX_SCOPE_EXAMPLES = 40
 
 
-def knowledge_files(root: Path) -> list[Path]:
-    """The files the knowledge base is made of, in a stable order (hidden and backup files skipped)."""
+@dataclass(frozen=True)
+class Scan:
+    files: list[Path]
+    outside: list[Path]  # file links that leave the knowledge folder: refused, never read
+
+
+def scan(root: Path) -> Scan:
+    """The files the knowledge base is made of, in a stable order (hidden and backup files skipped).
+
+    Links are not followed out of the folder: a file link whose target lies outside it is refused
+    (anything readable could otherwise be indexed and served), a link to a directory is skipped with a
+    warning (it could loop, or lead anywhere), and a file link inside the folder is read like a file.
+    """
+    home = root.resolve()
     found: list[Path] = []
-    for folder, patterns in ((ARTICLES, ("*.md",)), (FAQ, ("*.md",)), (ROADMAPS, ("*.yaml", "*.yml"))):
+    outside: list[Path] = []
+    for folder, suffixes in ((ARTICLES, (".md",)), (FAQ, (".md",)), (ROADMAPS, (".yaml", ".yml"))):
         base = root / folder
+        if base.is_symlink():
+            log.warning("Skipping %s: it is a link to a directory", base)
+            continue
         if not base.is_dir():
             continue
-        for pattern in patterns:
-            found.extend(p for p in base.rglob(pattern) if p.is_file() and not _ignored(p.relative_to(root)))
-    if (root / SCOPE).is_file():
-        found.append(root / SCOPE)
-    return sorted(set(found))
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            here = Path(dirpath)
+            for name in sorted(dirnames):
+                if (here / name).is_symlink():
+                    log.warning("Skipping %s: it is a link to a directory", (here / name).relative_to(root))
+            for name in filenames:
+                path = here / name
+                if path.suffix not in suffixes or _ignored(path.relative_to(root)):
+                    continue
+                if path.is_symlink() and not _inside(path, home):
+                    outside.append(path)
+                elif path.is_file():
+                    found.append(path)
+    scope = root / SCOPE
+    if scope.is_symlink() and not _inside(scope, home):
+        outside.append(scope)
+    elif scope.is_file():
+        found.append(scope)
+    return Scan(sorted(set(found)), sorted(outside))
+
+
+def _inside(link: Path, home: Path) -> bool:
+    try:
+        return link.resolve(strict=True).is_relative_to(home)
+    except (OSError, RuntimeError):  # a broken link or a loop of links
+        return False
+
+
+def knowledge_files(root: Path) -> list[Path]:
+    return scan(root).files
 
 
 def _ignored(rel: Path) -> bool:
@@ -72,7 +118,10 @@ def load_knowledge(root: Path) -> KnowledgeBase:
     faq: list[FaqEntry] = []
     roadmaps: list[tuple[Roadmap, Any]] = []
     scope: list[ScopeRule] = []
-    for path in knowledge_files(root):
+    found = scan(root)
+    for link in found.outside:
+        problems.append(Problem(link.relative_to(root).as_posix(), 0, "links outside the knowledge folder"))
+    for path in found.files:
         rel = path.relative_to(root).as_posix()
         text = _read(path, rel, problems)
         if text is None:

@@ -3,7 +3,7 @@
 Adapters reach it as `services.moderation`; the watcher is `bot.core.moderation.watcher.watch_knowledge`.
 """
 
-from bot.core.moderation.facade import Moderation, ModerationHost
+from bot.core.moderation.facade import Moderation
 from bot.core.moderation.models import (
     AuditEntry,
     ClosestDoc,
@@ -22,6 +22,5 @@ __all__ = [
     "GapGroup",
     "KbStatus",
     "Moderation",
-    "ModerationHost",
     "ReloadResult",
 ]

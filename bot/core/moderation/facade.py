@@ -11,20 +11,19 @@ import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.advisor import Advisor
 from bot.core.errors import IndexUnavailable, InvalidInput
-from bot.core.index.artifacts import current_build, read_manifest
+from bot.core.index.artifacts import current_build, drop_builds_naming
 from bot.core.knowledge.loader import FAQ
 from bot.core.knowledge.models import FaqEntry
 from bot.core.moderation import faq_files
 from bot.core.moderation.gaps import GapSettings, find_gaps
 from bot.core.moderation.models import AuditEntry, FaqChange, FeedbackItem, GapGroup, KbStatus, ReloadResult
-from bot.core.moderation.reload import describe, live_build_id, run_reload
+from bot.core.moderation.reload import describe, run_reload
 from bot.core.moderation.reports import audit_entries, feedback_items, index_status
 from bot.core.retrieval import SearchIndex
 from bot.core.store import (
@@ -43,34 +42,19 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
 LOW_CONFIDENCE_MARGIN = 0.1
 GROUP_SIMILARITY = 0.7
+MAX_DAYS = 3650
+MAX_LIMIT = 1000
 CLOSE_COSINE = 0.4
 """A file this similar to a group of unanswered questions is the one to extend."""
 
 
-class ModerationHost(Protocol):
-    """What Moderation needs from the facade that owns it (`Services`)."""
-
-    @property
-    def advisor(self) -> Advisor: ...
-
-    @property
-    def engine(self) -> Engine: ...
-
-
 class Moderation:
-    def __init__(self, host: ModerationHost, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
-        self._host = host
+    def __init__(self, advisor: Advisor, engine: Engine, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+        self.advisor = advisor
+        self.engine = engine
         self.retention_days = retention_days
         self._lock = threading.RLock()
         self._last_reload: ReloadResult | None = None
-
-    @property
-    def advisor(self) -> Advisor:
-        return self._host.advisor
-
-    @property
-    def engine(self) -> Engine:
-        return self._host.engine
 
     @property
     def knowledge_dir(self) -> Path:
@@ -97,7 +81,7 @@ class Moderation:
         """
         with self._lock:
             self.advisor.refresh()
-            if self.advisor.stale_reason() is None and live_build_id(self.advisor) == _disk_build(self.advisor):
+            if self.advisor.stale_reason() is None and self.advisor.live_build_id() == self.advisor.disk_build_id():
                 return None
             return self.reload(actor)
 
@@ -157,11 +141,35 @@ class Moderation:
                 ok=result.ok, action="remove", faq_id=path.stem, path=rel, problems=result.problems, reload=result
             )
 
+    def forget_author(self, identities: set[str]) -> list[str]:
+        """A member asked to be forgotten: the FAQ entries they added name a neutral author instead, the
+        index is rebuilt from them, and older builds that still name them are deleted. Returns the files
+        changed (relative to the knowledge folder)."""
+        with self._lock:
+            changed = faq_files.authored_by(self.knowledge_dir, identities)
+            for path in changed:
+                faq_files.anonymise_author(path)
+            if changed:
+                result = self.reload(faq_files.FORGOTTEN_AUTHOR)
+                if not result.ok:
+                    log.warning("Rebuild after forgetting an author failed: %s", "; ".join(result.problems[:3]))
+            removed = drop_builds_naming(self.advisor.config.index_dir, identities, keep=self.advisor.live_build_id())
+            if removed:
+                log.info("Deleted %d older index build(s) that named a forgotten member", removed)
+            return [p.relative_to(self.knowledge_dir).as_posix() for p in changed]
+
+    def authored(self, identities: set[str]) -> list[str]:
+        """The FAQ files a member added (what `forget_author` would rewrite), for their export."""
+        return [
+            p.relative_to(self.knowledge_dir).as_posix() for p in faq_files.authored_by(self.knowledge_dir, identities)
+        ]
+
     # -- reports -----------------------------------------------------------------------------------
     def audit(self, limit: int = 50) -> list[AuditEntry]:
         """Every knowledge change and reload, newest first."""
+        _in_range("limit", limit, 1, MAX_LIMIT)
         with reading(self.engine) as session:
-            return audit_entries(list_audit(max(0, min(limit, 1000)), session=session))
+            return audit_entries(list_audit(limit, session=session))
 
     def gaps(
         self,
@@ -175,8 +183,8 @@ class Moderation:
         """The most asked questions the bot declined, or answered with a probability of being covered
         below the decision threshold + `low_margin`, grouped by meaning, each with the closest existing
         file (if its cosine reaches `related_above`, default CLOSE_COSINE)."""
-        if days < 1:
-            raise InvalidInput("days must be at least 1")
+        _in_range("days", days, 1, MAX_DAYS)
+        _in_range("limit", limit, 1, MAX_LIMIT)
         self.purge_expired()
         with reading(self.engine) as session:
             rows = list_questions(utcnow() - timedelta(days=days), session=session)
@@ -189,8 +197,8 @@ class Moderation:
 
     def feedback(self, days: int = 30, limit: int = 50) -> list[FeedbackItem]:
         """Answers members voted unhelpful, newest first, with the sources they cited."""
-        if days < 1:
-            raise InvalidInput("days must be at least 1")
+        _in_range("days", days, 1, MAX_DAYS)
+        _in_range("limit", limit, 1, MAX_LIMIT)
         with reading(self.engine) as session:
             rows = list_feedback(utcnow() - timedelta(days=days), helpful=False, session=session)
         return feedback_items(rows, limit)
@@ -218,14 +226,10 @@ class Moderation:
         return self.advisor.index
 
     def _live_faq(self) -> list[FaqEntry]:
-        loaded = self.advisor.loaded_index
-        return list(loaded.artifacts.knowledge.faq) if loaded is not None else []
+        return list(self.advisor.snapshot().faq)
 
     def _live_ids(self) -> set[str]:
-        loaded = self.advisor.loaded_index
-        if loaded is None:
-            return set()
-        kb = loaded.artifacts.knowledge
+        kb = self.advisor.snapshot()
         return {a.id for a in kb.articles} | {e.id for e in kb.faq}
 
     def _audit(self, actor: str, action: str, detail: str) -> None:
@@ -237,6 +241,7 @@ class Moderation:
             log.exception("Could not audit %s by %s", action, actor)
 
 
-def _disk_build(advisor: Advisor) -> str | None:
-    manifest = read_manifest(advisor.config.index_dir)
-    return manifest.build_id if manifest else None
+def _in_range(name: str, value: int, low: int, high: int) -> None:
+    """Report windows and list sizes as a member can type them: a clear refusal, not an empty report."""
+    if not low <= value <= high:
+        raise InvalidInput(f"{name} must be between {low} and {high}, not {value}")

@@ -21,6 +21,7 @@ import yaml
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.knowledge.loader import ARTICLES, FAQ
 from bot.core.roadmap.matching import suggest
+from bot.core.text import clean_text
 
 MAX_QUESTION = 300
 MAX_ANSWER = 4000
@@ -31,33 +32,7 @@ MAX_SLUG = 60
 MAX_SUFFIX = 999
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-_USER_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
-_MASS_MENTION = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
-
-
-def neutralise_mentions(text: str) -> str:
-    """Drop user/role/channel mentions and defuse @everyone/@here (repeated: removals can splice new ones)."""
-    while True:
-        cleaned = _MASS_MENTION.sub(r"\1", _USER_MENTION.sub("", text))
-        if cleaned == text:
-            return cleaned
-        text = cleaned
-
-
-def clean_text(text: str, *, multiline: bool) -> str:
-    """NFC, no control or invisible characters, no mentions; one line unless `multiline`."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    # On one line a control character (tab, newline, NUL) separates words; in an answer it is dropped.
-    gap = "" if multiline else " "
-    text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs") else gap for ch in text)
-    text = neutralise_mentions(_INVISIBLE.sub("", text))
-    if not multiline:
-        return " ".join(text.split())
-    lines = [line.rstrip() for line in text.replace("\t", "    ").split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _bounded(raw: str, limit: int, what: str, *, multiline: bool) -> str:
@@ -214,5 +189,37 @@ def restore_file(path: Path, data: bytes) -> None:
     try:
         _write_synced(tmp, data)
         _place(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+FORGOTTEN_AUTHOR = "a former member"
+_ADDED_BY = re.compile(r"^added_by:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def authored_by(knowledge_dir: Path, identities: set[str]) -> list[Path]:
+    """FAQ files whose front matter names one of `identities` as `added_by`."""
+    found: list[Path] = []
+    folder = knowledge_dir / FAQ
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if path.is_symlink():
+            continue
+        front = path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[0]
+        match = _ADDED_BY.search(front)
+        if match and str(yaml.safe_load(match.group(1) or "''") or "") in identities:
+            found.append(path)
+    return found
+
+
+def anonymise_author(path: Path) -> None:
+    """Rewrite `added_by` to a neutral value, atomically (a temporary file renamed over the entry)."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---")
+    head = _ADDED_BY.sub(f"added_by: {FORGOTTEN_AUTHOR}", head, count=1)
+    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(6)}.tmp")
+    try:
+        _write_synced(tmp, (head + sep + body).encode("utf-8"))
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)

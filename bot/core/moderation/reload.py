@@ -7,20 +7,10 @@ import time
 
 from bot.core.advisor import Advisor
 from bot.core.errors import KnowledgeInvalid
-from bot.core.index.artifacts import read_manifest
 from bot.core.moderation.models import ReloadResult
 from bot.core.store import utcnow
 
 log = logging.getLogger(__name__)
-
-
-def live_build_id(advisor: Advisor) -> str | None:
-    """The build this process serves, or (nothing loaded yet, e.g. the CLI) the one on disk."""
-    index = advisor.loaded_index
-    if index is not None:
-        return index.artifacts.manifest.build_id
-    manifest = read_manifest(advisor.config.index_dir)
-    return manifest.build_id if manifest else None
 
 
 def run_reload(advisor: Advisor, actor: str) -> ReloadResult:
@@ -30,7 +20,7 @@ def run_reload(advisor: Advisor, actor: str) -> ReloadResult:
     keep being answered by the old version until the new one is swapped in.
     """
     started = time.perf_counter()
-    previous = live_build_id(advisor)
+    previous = advisor.live_build_id()
     problems: list[str] = []
     try:
         report = advisor.rebuild()
@@ -45,7 +35,7 @@ def run_reload(advisor: Advisor, actor: str) -> ReloadResult:
         return ReloadResult(
             ok=False,
             problems=problems,
-            build_id=live_build_id(advisor),
+            build_id=advisor.live_build_id(),
             previous_build_id=previous,
             seconds=seconds,
             finished_at=utcnow(),

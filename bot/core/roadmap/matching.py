@@ -65,10 +65,6 @@ def match_rank(query: str, step_id: str, title: str) -> int | None:
     return 3 if best >= 0.6 else None
 
 
-def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
-
-
 def rank_candidates(query: str, candidates: Sequence[tuple[str, str, int]]) -> list[tuple[int, int, str]]:
     """(group, rank, id) for each (id, title, group) candidate that matches, best first."""
     scored: list[tuple[int, int, int, str]] = []

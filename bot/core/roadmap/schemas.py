@@ -8,6 +8,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.core.store.models import StepStatus
 
+STATUS_VERBS: dict[str, StepStatus] = {
+    "start": StepStatus.IN_PROGRESS,
+    "done": StepStatus.DONE,
+    "skip": StepStatus.SKIPPED,
+    "undo": StepStatus.TODO,
+}
+"""The verbs members use on every adapter (commands, buttons) and the status each one sets."""
+
+STATUS_WORDS: dict[StepStatus, str] = {
+    StepStatus.DONE: "done",
+    StepStatus.IN_PROGRESS: "in progress",
+    StepStatus.SKIPPED: "skipped",
+    StepStatus.TODO: "to do",
+}
+"""How a status reads in a sentence."""
+
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -71,7 +87,6 @@ class StatusChange(_Out):
     open_prerequisites: list[StepRef] = Field(description="Prerequisites (transitively) still open after the change.")
     also_done: list[StepRef] = Field(description="Prerequisites marked done along with the step.")
     goal_created: bool = Field(description="True when the only roadmap became the member's goal on the way.")
-    note: str | None = None
 
 
 class NextStep(_Out):
@@ -158,10 +173,9 @@ class RoadmapView(_Out):
 
 
 class StepChoice(_Out):
-    """One autocomplete choice; `label` fits Discord's 100-character limit."""
+    """One autocomplete choice: a step and the member's status on it."""
 
     roadmap_id: str
     id: str
     title: str
     status: StepStatus
-    label: str

@@ -1,4 +1,4 @@
-"""The roadmap facade adapters call: goals, statuses, next steps and progress, over the SQLite store.
+"""The roadmap facade adapters call: goals, statuses, next steps and progress, over the store.
 
 Methods are synchronous (adapters run them in a thread) and each change is one transaction.
 Roadmaps are fetched through a callable on every call, because the knowledge can be reloaded live.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -17,10 +18,11 @@ from sqlmodel import Session
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap import views
-from bot.core.roadmap.errors import GOAL_COMMAND, NoGoal, NoRoadmaps, RoadmapGone
+from bot.core.roadmap.errors import NoGoal, NoRoadmaps, RoadmapGone, StepOnOtherRoadmap
 from bot.core.roadmap.graph import RoadmapGraph, StoredStatus
-from bot.core.roadmap.matching import by_title, normalise, rank_candidates, suggest, truncate
+from bot.core.roadmap.matching import by_title, normalise, rank_candidates, suggest
 from bot.core.roadmap.schemas import (
+    STATUS_VERBS,
     GoalChange,
     GoalInfo,
     NextSteps,
@@ -34,12 +36,11 @@ from bot.core.roadmap.schemas import (
 from bot.core.store import goals as store
 from bot.core.store.db import reading, transaction, utcnow
 from bot.core.store.models import Goal, StepStatus
-from bot.core.store.users import ForgetCounts, export_user, forget_user
 from bot.core.store.validation import clean_note, validate_user_id
+from bot.core.text import shown
 
 MAX_TARGET_YEARS = 20
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_VERBS = {"start": "in_progress", "skip": "skipped", "undo": "todo"}
 
 
 def parse_target_date(text: str) -> date:
@@ -50,8 +51,21 @@ def parse_target_date(text: str) -> date:
             raise ValueError(cleaned)
         return date.fromisoformat(cleaned)
     except ValueError:
-        shown = truncate(cleaned, 40)
-        raise InvalidInput(f"'{shown}' is not a date; use YYYY-MM-DD, e.g. 2030-06-30.") from None
+        raise InvalidInput(f"'{shown(cleaned, 40)}' is not a date; use YYYY-MM-DD, e.g. 2030-06-30.") from None
+
+
+class Keep(Enum):
+    """Leave a goal's field as it is (distinct from None, which clears it)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+T = TypeVar("T")
+
+
+def _given(value: T | Keep, current: T) -> T:
+    return current if isinstance(value, Keep) else value
 
 
 class RoadmapService:
@@ -63,12 +77,10 @@ class RoadmapService:
         roadmaps: Callable[[], list[Roadmap]],
         *,
         clock: Callable[[], datetime] = utcnow,
-        goal_command: str = GOAL_COMMAND,
     ) -> None:
         self._engine = engine
         self._roadmaps = roadmaps
         self._clock = clock
-        self.goal_command = goal_command
 
     # Roadmaps and goals
 
@@ -90,25 +102,34 @@ class RoadmapService:
         return next(r for r in roadmaps if r.id == found)
 
     def set_goal(
-        self, user: str, roadmap_id: str, target_date: date | str | None = None, note: str | None = None
+        self,
+        user: str,
+        roadmap_id: str,
+        target_date: date | str | Keep | None = KEEP,
+        note: str | Keep | None = KEEP,
     ) -> GoalChange:
-        """Choose (or re-define) the member's goal on a roadmap and make it active; progress is kept.
-
-        The target date and note are replaced by what is given (None clears them). A string date is
-        parsed as YYYY-MM-DD, as adapters receive it.
-        """
+        """Make the roadmap the member's active goal, the same on every adapter: a goal they had before
+        comes back with its progress, target date and note; only what is given changes (None clears).
+        A string date is parsed as YYYY-MM-DD, as adapters receive it."""
         user = validate_user_id(user)
         if isinstance(target_date, str):
-            target_date = parse_target_date(target_date) if target_date.strip() else None
+            target_date = parse_target_date(target_date) if target_date.strip() else KEEP
         roadmap = self.roadmap(roadmap_id)
-        note = clean_note(note)
-        if target_date is not None:
+        if isinstance(note, str) or note is None:
+            note = clean_note(note)
+        if isinstance(target_date, date):
             self._check_target(target_date)
         now = self._clock()
         with transaction(self._engine) as session:
             before = store.get_active_goal(user, session=session)
+            existing = store.get_goal(user, roadmap.id, session=session)
             goal, created = store.save_goal(
-                user, roadmap.id, target_date=target_date, note=note, session=session, now=now
+                user,
+                roadmap.id,
+                target_date=_given(target_date, existing.target_date if existing else None),
+                note=_given(note, existing.note if existing else None),
+                session=session,
+                now=now,
             )
             return GoalChange(
                 goal=self._goal_info(goal),
@@ -118,22 +139,7 @@ class RoadmapService:
 
     def switch_goal(self, user: str, roadmap_id: str) -> GoalChange:
         """Make another goal active, keeping its date and note (a new roadmap gets a plain goal)."""
-        user = validate_user_id(user)
-        roadmap = self.roadmap(roadmap_id)
-        now = self._clock()
-        with transaction(self._engine) as session:
-            before = store.get_active_goal(user, session=session)
-            goal = store.get_goal(user, roadmap.id, session=session)
-            created = goal is None
-            if goal is None:
-                goal, _ = store.save_goal(user, roadmap.id, target_date=None, note=None, session=session, now=now)
-            else:
-                store.activate(goal, session=session, now=now)
-            return GoalChange(
-                goal=self._goal_info(goal),
-                created=created,
-                previous_active=before.roadmap_id if before and before.roadmap_id != roadmap.id else None,
-            )
+        return self.set_goal(user, roadmap_id)
 
     def list_goals(self, user: str) -> list[GoalInfo]:
         user = validate_user_id(user)
@@ -182,7 +188,6 @@ class RoadmapService:
                 open_prerequisites=[views.step_ref(graph.by_id[i]) for i in still_open],
                 also_done=[views.step_ref(graph.by_id[i]) for i in also_done],
                 goal_created=goal_created,
-                note=self._open_note(graph, still_open),
             )
 
     def undo(self, user: str, step_id: str) -> StatusChange:
@@ -196,7 +201,7 @@ class RoadmapService:
         if not 1 <= limit <= 25:
             raise InvalidInput("Ask for between 1 and 25 next steps.")
         with reading(self._engine) as session:
-            goal, roadmap = self._goal_for_read(session, user)
+            goal, roadmap = self._active(session, user)
             graph = RoadmapGraph(roadmap)
             statuses = graph.status_map(self._rows(session, graph, goal))
             others = self._other_roadmaps(session, user, roadmap.id) if graph.is_complete(statuses) else []
@@ -205,24 +210,24 @@ class RoadmapService:
     def progress(self, user: str) -> Progress:
         user = validate_user_id(user)
         with reading(self._engine) as session:
-            goal, roadmap = self._goal_for_read(session, user)
+            goal, roadmap = self._active(session, user)
             graph = RoadmapGraph(roadmap)
             rows = self._rows(session, graph, goal)
-            return views.progress(graph, rows, goal.target_date if goal else None, self._clock().date())
+            return views.progress(graph, rows, goal.target_date, self._clock().date())
 
     def show(self, user: str) -> RoadmapView:
         """The whole active roadmap, stage by stage, with the member's statuses and what comes next."""
         user = validate_user_id(user)
         with reading(self._engine) as session:
-            goal, roadmap = self._goal_for_read(session, user)
+            goal, roadmap = self._active(session, user)
             graph = RoadmapGraph(roadmap)
             rows = self._rows(session, graph, goal)
-            report = views.progress(graph, rows, goal.target_date if goal else None, self._clock().date())
+            report = views.progress(graph, rows, goal.target_date, self._clock().date())
             return RoadmapView(
                 roadmap_id=roadmap.id,
                 title=roadmap.title,
                 summary=roadmap.summary,
-                goal=self._goal_info(goal) if goal else None,
+                goal=self._goal_info(goal),
                 stages=views.stage_groups(graph, report.steps),
                 progress=report,
                 next_ids=[s.id for s in graph.next_steps(graph.status_map(rows), 3)],
@@ -236,7 +241,7 @@ class RoadmapService:
             return []
         with reading(self._engine) as session:
             try:
-                goal, roadmap = self._goal_for_read(session, user)
+                goal, roadmap = self._active(session, user)
                 scope = [(roadmap, self._rows(session, RoadmapGraph(roadmap), goal))]
             except (NoGoal, NoRoadmaps, RoadmapGone):
                 scope = [(r, {}) for r in self._roadmaps()]
@@ -247,25 +252,10 @@ class RoadmapService:
             candidates = [(s.id, s.title, self._group(graph.status(statuses, s.id))) for s in graph.steps]
             for group, rank, step_id in rank_candidates(query[:100], candidates):
                 step, status = graph.by_id[step_id], graph.status(statuses, step_id)
-                label = truncate(f"{step.title} ({step.id}) · {status.value.replace('_', ' ')}", 100)
-                choice = StepChoice(roadmap_id=roadmap.id, id=step.id, title=step.title, status=status, label=label)
+                choice = StepChoice(roadmap_id=roadmap.id, id=step.id, title=step.title, status=status)
                 choices.append((group, rank, choice))
         choices.sort(key=lambda c: (c[0], c[1]))  # stable: roadmap order within a rank
         return [c for _, _, c in choices][: max(0, min(limit, 25))]
-
-    # Members' data
-
-    def export(self, user: str) -> dict[str, Any]:
-        """Everything stored about the member, JSON-ready."""
-        user = validate_user_id(user)
-        with reading(self._engine) as session:
-            return export_user(user, session=session)
-
-    def forget(self, user: str) -> ForgetCounts:
-        """Erase the member from every table, in one transaction."""
-        user = validate_user_id(user)
-        with transaction(self._engine) as session:
-            return forget_user(user, session=session)
 
     # Helpers
 
@@ -287,25 +277,30 @@ class RoadmapService:
             updated_at=goal.updated_at,
         )
 
-    def _goal_for_read(self, session: Session, user: str) -> tuple[Goal | None, Roadmap]:
-        """The active goal and its roadmap; with no goal, the only roadmap (nothing is written)."""
+    def _active(self, session: Session, user: str) -> tuple[Goal, Roadmap]:
+        """The member's active goal and its roadmap; NoGoal for a member who has none (reads never
+        pretend one: an empty 0% roadmap answers nothing)."""
         roadmaps = self._roadmaps()
-        goal = store.get_active_goal(user, session=session)
-        if goal is not None:
-            roadmap = next((r for r in roadmaps if r.id == goal.roadmap_id), None)
-            if roadmap is None:
-                raise RoadmapGone(goal.roadmap_id, self._refs(), self.goal_command)
-            return goal, roadmap
         if not roadmaps:
             raise NoRoadmaps()
-        if len(roadmaps) > 1:
-            raise NoGoal(self._refs(), self.goal_command)
-        return None, roadmaps[0]
+        goal = store.get_active_goal(user, session=session)
+        if goal is None:
+            raise NoGoal(self._refs())
+        roadmap = next((r for r in roadmaps if r.id == goal.roadmap_id), None)
+        if roadmap is None:
+            raise RoadmapGone(goal.roadmap_id, self._refs())
+        return goal, roadmap
 
     def _goal_for_write(self, session: Session, user: str) -> tuple[Goal, Roadmap, bool]:
-        goal, roadmap = self._goal_for_read(session, user)
-        if goal is not None:
+        """Marking a step with no goal yet makes the only roadmap the goal (with several, NoGoal)."""
+        try:
+            goal, roadmap = self._active(session, user)
             return goal, roadmap, False
+        except NoGoal:
+            roadmaps = self._roadmaps()
+            if len(roadmaps) > 1:
+                raise
+        roadmap = roadmaps[0]
         goal, _ = store.save_goal(user, roadmap.id, target_date=None, note=None, session=session, now=self._clock())
         return goal, roadmap, True
 
@@ -352,18 +347,15 @@ class RoadmapService:
         if found is not None:
             return found
         for other in self._roadmaps():
-            if other.id != graph.roadmap.id and RoadmapGraph(other).resolve(key):
-                raise InvalidInput(
-                    f"'{key}' is a step of the roadmap '{other.id}', not of your active roadmap "
-                    f"'{graph.roadmap.id}'. Switch with `goal switch {other.id}`."
-                )
+            if other.id != graph.roadmap.id and (found := RoadmapGraph(other).resolve(key)):
+                raise StepOnOtherRoadmap(found, other.id, graph.roadmap.id)
         raise NotFound("step", wanted.strip(), suggest(wanted, titles, graph.alias_of))
 
     @staticmethod
     def _status(status: StepStatus | str) -> StepStatus:
-        """A status, or the verb of the command that sets it (start, done, skip, undo)."""
+        """A status, or the verb that sets it (start, done, skip, undo)."""
         try:
-            return StepStatus(_VERBS.get(str(status), status))
+            return STATUS_VERBS.get(str(status)) or StepStatus(status)
         except ValueError:
             allowed = ", ".join(s.value for s in StepStatus)
             raise InvalidInput(f"Unknown status; use one of: {allowed}.") from None
@@ -371,13 +363,6 @@ class RoadmapService:
     @staticmethod
     def _group(status: StepStatus) -> int:
         return {StepStatus.IN_PROGRESS: 0, StepStatus.TODO: 1}.get(status, 2)
-
-    @staticmethod
-    def _open_note(graph: RoadmapGraph, open_ids: list[str]) -> str | None:
-        if not open_ids:
-            return None
-        listed = ", ".join(f"{graph.by_id[i].title} ({i})" for i in open_ids)
-        return f"Its prerequisites are still open: {listed}. You can mark them done too (with prerequisites)."
 
     def _check_target(self, target: date) -> None:
         today = self._clock().date()

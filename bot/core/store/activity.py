@@ -63,7 +63,8 @@ def record_vote(
     member per answer; run it in a write transaction so two quick presses cannot both pass the check.
     """
     user_id = validate_user_id(user_id)
-    logged = session.get(QuestionLog, question_id)
+    # The question's row lock queues votes on one answer (and a `forget` of its asker) across processes.
+    logged = session.get(QuestionLog, question_id, with_for_update=True, populate_existing=True)
     if logged is None:
         return VoteResult.TOO_OLD
     earlier = select(AnswerFeedback.id).where(

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select, update
 
+from bot.core.errors import NotFound
+from bot.core.store.db import lock_member
 from bot.core.store.models import Goal, StepProgress, StepStatus
 
 
@@ -23,14 +25,24 @@ def get_active_goal(user_id: str, *, session: Session) -> Goal | None:
 
 
 def activate(goal: Goal, *, session: Session, now: datetime) -> Goal:
-    """Make `goal` the member's only active goal (others are switched off first: a unique index watches)."""
-    session.exec(update(Goal).where(col(Goal.user_id) == goal.user_id, col(Goal.id) != goal.id).values(active=False))
-    if not goal.active:
-        goal.active = True
-        goal.updated_at = now
-        session.add(goal)
+    """Make `goal` the member's only active goal (others are switched off first: a unique index watches).
+
+    The member is locked and the goal read again first, so a concurrent change of goals (another
+    process) is seen rather than overwritten.
+    """
+    lock_member(goal.user_id, session=session)
+    if goal.id is None:
+        session.flush()
+    fresh = session.get(Goal, goal.id, populate_existing=True)
+    if fresh is None:  # forgotten meanwhile
+        raise NotFound("goal", goal.roadmap_id)
+    session.exec(update(Goal).where(col(Goal.user_id) == fresh.user_id, col(Goal.id) != fresh.id).values(active=False))
+    if not fresh.active:
+        fresh.active = True
+        fresh.updated_at = now
+        session.add(fresh)
     session.flush()
-    return goal
+    return fresh
 
 
 def save_goal(
@@ -42,8 +54,16 @@ def save_goal(
     session: Session,
     now: datetime,
 ) -> tuple[Goal, bool]:
-    """Create or replace the member's goal on a roadmap and make it active; returns (goal, created)."""
-    goal = get_goal(user_id, roadmap_id, session=session)
+    """Create or replace the member's goal on a roadmap and make it active; returns (goal, created).
+
+    The member is locked first, so two processes setting the same goal create it once.
+    """
+    lock_member(user_id, session=session)
+    goal = session.exec(
+        select(Goal)
+        .where(Goal.user_id == user_id, Goal.roadmap_id == roadmap_id)
+        .execution_options(populate_existing=True)
+    ).first()
     created = goal is None
     if goal is None:
         goal = Goal(user_id=user_id, roadmap_id=roadmap_id, created_at=now, updated_at=now)
@@ -73,12 +93,16 @@ def write_status(
     A row stored under one of the step's former ids is carried over to the current id, so a renamed
     step keeps its history.
     """
+    # The goal's row lock queues writers of the same goal (PostgreSQL; SQLite has one writer anyway),
+    # and the rows are then read afresh: a status another process just wrote is built on, not lost.
+    if session.exec(select(Goal.id).where(col(Goal.id) == goal_id).with_for_update()).first() is None:
+        raise NotFound("goal", str(goal_id))
     rows = {
         r.step_id: r
         for r in session.exec(
-            select(StepProgress).where(
-                StepProgress.goal_id == goal_id, col(StepProgress.step_id).in_([step_id, *aliases])
-            )
+            select(StepProgress)
+            .where(StepProgress.goal_id == goal_id, col(StepProgress.step_id).in_([step_id, *aliases]))
+            .execution_options(populate_existing=True)
         )
     }
     row = rows.get(step_id)

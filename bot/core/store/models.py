@@ -37,7 +37,13 @@ class Goal(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "roadmap_id", name="uq_goal_user_roadmap"),
         # The store itself guarantees one active goal per member, whatever the code above it does.
-        Index("ix_goal_one_active", "user_id", unique=True, sqlite_where=text("active = 1")),
+        Index(
+            "ix_goal_one_active",
+            "user_id",
+            unique=True,
+            sqlite_where=text("active = 1"),
+            postgresql_where=text("active"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, delete, select, update
 
 from bot.core.store.activity import feedback_sources, question_sources
-from bot.core.store.db import utcnow
+from bot.core.store.db import lock_member, scrub_after_commit, utcnow
 from bot.core.store.models import AnswerFeedback, Goal, KbAudit, QuestionLog, StepProgress
 
 FORGOTTEN_ACTOR = "(forgotten)"
@@ -111,13 +111,17 @@ def forget_user(user_id: str, *, session: Session) -> ForgetCounts:
 
     Audit entries stay so moderators' edits remain accountable, but no longer name the member.
     """
-    goal_ids = list(session.exec(select(Goal.id).where(Goal.user_id == user_id)))
+    lock_member(user_id, session=session)
+    # Status changes and votes in flight on the member's goals and questions finish first, or wait and
+    # find them gone (row locks; SQLite has one writer anyway).
+    asked = select(QuestionLog.id).where(col(QuestionLog.user_id) == user_id)
+    session.exec(asked.with_for_update()).all()
+    goal_ids = list(session.exec(select(Goal.id).where(Goal.user_id == user_id).with_for_update()))
     counts = ForgetCounts()
     counts.step_progress = _deleted(session, delete(StepProgress).where(col(StepProgress.goal_id).in_(goal_ids)))
     counts.goals = _deleted(session, delete(Goal).where(col(Goal.user_id) == user_id))
     counts.answer_feedback = _deleted(session, delete(AnswerFeedback).where(col(AnswerFeedback.user_id) == user_id))
     # Other members' votes on this member's answers keep the vote and its sources, not their words.
-    asked = select(QuestionLog.id).where(col(QuestionLog.user_id) == user_id)
     counts.votes_by_others_cleared = _deleted(
         session,
         update(AnswerFeedback)
@@ -128,6 +132,7 @@ def forget_user(user_id: str, *, session: Session) -> ForgetCounts:
     counts.kb_audit_anonymized = _deleted(
         session, update(KbAudit).where(col(KbAudit.actor) == user_id).values(actor=FORGOTTEN_ACTOR)
     )
+    scrub_after_commit(session)
     return counts
 
 

@@ -12,6 +12,22 @@ from bot.discord_app.client import Interaction, RoadmapBot
 from bot.discord_app.embeds import help_embed
 
 
+def slash_commands(
+    tree: app_commands.CommandTree[RoadmapBot],
+) -> list[tuple[app_commands.Command[Any, ..., Any], discord.Permissions | None]]:
+    """Every slash command in registration order, subcommands of a group one by one, with the
+    permissions Discord requires to see it (None: everyone)."""
+    found: list[tuple[app_commands.Command[Any, ..., Any], discord.Permissions | None]] = []
+    for command in tree.get_commands(type=discord.AppCommandType.chat_input):
+        if isinstance(command, app_commands.Group):
+            found += [
+                (c, command.default_permissions) for c in command.walk_commands() if isinstance(c, app_commands.Command)
+            ]
+        elif isinstance(command, app_commands.Command):
+            found.append((command, command.default_permissions))
+    return found
+
+
 def usage(command: app_commands.Command[Any, ..., Any]) -> str:
     """`/roadmap goal <roadmap> [target_date]`: required options in <>, optional ones in []."""
     options = [f"<{p.name}>" if p.required else f"[{p.name}]" for p in command.parameters]
@@ -26,16 +42,11 @@ def command_list(
     Commands whose default permissions the member lacks (the moderators' `/kb`) are left out, as
     Discord hides them from that member too; `permissions=None` (a DM) leaves out all of those.
     """
-    found: list[tuple[str, str]] = []
-    for command in tree.get_commands(type=discord.AppCommandType.chat_input):
-        required = command.default_permissions
-        if required is not None and (permissions is None or not required.is_subset(permissions)):
-            continue
-        if isinstance(command, app_commands.Group):
-            found += [(usage(c), c.description) for c in command.walk_commands() if isinstance(c, app_commands.Command)]
-        elif isinstance(command, app_commands.Command):
-            found.append((usage(command), command.description))
-    return found
+    return [
+        (usage(command), command.description)
+        for command, required in slash_commands(tree)
+        if required is None or (permissions is not None and required.is_subset(permissions))
+    ]
 
 
 class Help(commands.Cog):

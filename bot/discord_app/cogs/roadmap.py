@@ -14,19 +14,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.errors import InvalidInput
-from bot.core.roadmap import render
 from bot.core.roadmap.errors import NoGoal
+from bot.core.roadmap.schemas import STATUS_WORDS
 from bot.core.store.models import StepStatus
-from bot.discord_app import limits
+from bot.discord_app import limits, render
 from bot.discord_app.client import Interaction, RoadmapBot
-from bot.discord_app.views import (
-    PREREQUISITES_HINT,
-    PrerequisitesView,
-    StepButton,
-    next_steps_text,
-    next_steps_view,
-)
-from bot.discord_app.wording import GOAL_COMMAND
+from bot.discord_app.views import PrerequisitesView, StepButton, next_steps_text, next_steps_view
 
 SHARE = "Post the answer in the channel instead of only to you"
 MAX_SHOW_PAGES = 5
@@ -36,7 +29,8 @@ async def step_choices(interaction: Interaction, current: str) -> list[app_comma
     """Steps by title or id, the member's own open steps first (the core ranks them)."""
     bot = interaction.client
     found = await bot.run_blocking(bot.services.roadmaps.search_steps, str(interaction.user.id), current)
-    return [app_commands.Choice(name=n, value=v) for n, v in limits.choices((c.label, c.id) for c in found)]
+    labels = ((f"{c.title} ({c.id}) · {STATUS_WORDS[c.status]}", c.id) for c in found)
+    return [app_commands.Choice(name=n, value=v) for n, v in limits.choices(labels)]
 
 
 async def roadmap_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -84,12 +78,12 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
         await interaction.response.defer(ephemeral=True, thinking=True)
         user = str(interaction.user.id)
         change = await self.bot.run_blocking(self.bot.services.roadmaps.set_status, user, step, status)
-        text = limits.clip(render.render_status_change(change, PREREQUISITES_HINT), limits.CONTENT)
-        if status is StepStatus.DONE and change.open_prerequisites:
-            view = PrerequisitesView(interaction.user.id, change.step.id)
+        if change.open_prerequisites:  # start, done and skip alike: the button marks them and the step
+            text = limits.clip(render.render_status_change(change), limits.CONTENT)
+            view = PrerequisitesView(interaction.user.id, change.step.id, status)
             view.message = await interaction.followup.send(text, view=view, wait=True)
         else:
-            await interaction.followup.send(text)
+            await interaction.followup.send(limits.clip(render.render_status_change(change), limits.CONTENT))
 
     @app_commands.command(name="start", description="Mark a step as in progress")
     @app_commands.describe(step="The step (type to search by title or id)")
@@ -126,7 +120,7 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
 
         def work() -> str:
             try:
-                text = render.render_progress(roadmaps.progress(str(target.id)), goal_command=GOAL_COMMAND)
+                text = render.render_progress(roadmaps.progress(str(target.id)))
             except NoGoal:
                 if own:
                     raise

@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from bot.core.errors import InvalidInput, NotFound
-from bot.core.moderation.faq_files import clean_text, neutralise_mentions, slugify
+from bot.core.moderation.faq_files import slugify
 from bot.core.service import Services
+from bot.core.text import clean_text, neutralise_mentions
 
 SLUG_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 ANSWER = "Ask in the help channel; moderators answer within a day."
@@ -164,7 +165,9 @@ def test_remove_faq_refuses_unknown_ids_and_paths(services: Services) -> None:
 
 
 def test_text_cleaning_helpers() -> None:
-    assert neutralise_mentions("@<@1>everyone @@here <#5>") == "everyone here "
+    # A removed mention leaves a space, so "@<@1>everyone" cannot splice into a mass mention.
+    assert neutralise_mentions("@<@1>everyone @@here <#5>") == "@ everyone here  "
+    assert neutralise_mentions("hi<@!42>there") == "hi there"
     assert clean_text("a\u202eb\u200bc\td\ne", multiline=False) == "abc d e"
     assert clean_text("line\r\n\r\n\r\n\r\nnext  \n", multiline=True) == "line\n\nnext"
     assert slugify("Ünïcödé — and / slashes") == "unicode-and-slashes"

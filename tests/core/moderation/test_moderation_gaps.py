@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
+from bot.core.errors import InvalidInput
 from bot.core.moderation.models import GapGroup
 from bot.core.service import Services
 from bot.core.store import QuestionLog, log_question, reading, record_feedback, transaction, utcnow
@@ -104,3 +106,11 @@ def test_feedback_lists_unhelpful_answers_newest_first(services: Services) -> No
     assert [i.question for i in items] == ["Best stars?", "How do I fix a chain?"]
     assert items[1].sources == ["articles/bicycle-repair.md#fixing-a-flat-tyre"]
     assert items[0].at > items[1].at
+
+
+@pytest.mark.parametrize(("days", "limit"), [(0, 10), (-3, 10), (99_999_999, 10), (30, 0), (30, -1), (30, 10**9)])
+def test_report_windows_and_sizes_are_bounded(services: Services, days: int, limit: int) -> None:
+    with pytest.raises(InvalidInput, match="must be between"):
+        services.moderation.gaps(days=days, limit=limit)
+    with pytest.raises(InvalidInput, match="must be between"):
+        services.moderation.feedback(days=days, limit=limit)

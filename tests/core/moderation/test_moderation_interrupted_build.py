@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from kb_fixtures import SMALL_DECISION
 
 from bot.core.advisor import Advisor, AdvisorConfig
@@ -39,6 +40,7 @@ def read_lines(stream: object, lines: queue.Queue[str]) -> None:
         lines.put(line)
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_the_old_index_loadable_and_answering(
     built_small: tuple[Path, Path],
     tmp_path: Path,

@@ -1,4 +1,4 @@
-"""Fixtures for the roadmap engine: roadmaps built in code or read from tests/fixtures, in-memory stores."""
+"""Fixtures for the roadmap engine: roadmaps built in code or read from tests/fixtures, and stores on both engines."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pg_server.fixtures import engine, store_kind
 from sqlalchemy import Engine
 
 from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap.service import RoadmapService
+
+# The roadmap service tests run on both store engines: SQLite and a real PostgreSQL server.
+__all__ = ["engine", "store_kind"]
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "roadmaps"
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)

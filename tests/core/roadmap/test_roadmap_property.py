@@ -105,6 +105,7 @@ def test_service_walk_matches_the_rule(data: st.DataObject, roadmap: Roadmap) ->
     """Through the store: marking what the service recommends always ends with 'complete'."""
     service = RoadmapService(shared_engine(), lambda: [roadmap], clock=lambda: datetime(2030, 1, 1, tzinfo=UTC))
     user = f"walker-{next(_users)}"
+    service.set_goal(user, roadmap.id)
     for _ in range(len(roadmap.steps) + 1):
         result = service.next_steps(user, limit=3)
         progress = service.progress(user)

@@ -1,15 +1,18 @@
-"""Renderers: compact, within Discord's limit, and inert on member text."""
+"""Each adapter renders roadmap results its own way: Discord compact and within its limit, the command
+line as plain text with nothing cut; both inert on member text."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 
+from bot.cli import render as cli_render
 from bot.core.knowledge.models import Roadmap
-from bot.core.roadmap import render
+from bot.core.members import ForgetReport
 from bot.core.roadmap.service import RoadmapService
 from bot.core.store.models import StepStatus
 from bot.core.store.users import ForgetCounts
+from bot.discord_app import render
 
 Factory = Callable[..., RoadmapService]
 
@@ -83,6 +86,7 @@ def test_show_and_goal_escape_the_note(make_service: Factory, ml_basics: Roadmap
 def test_big_roadmap_fits_discord(make_service: Factory, build: Callable[..., Roadmap]) -> None:
     big = build("big", [(f"step-number-{i}", [f"step-number-{i - 1}"] if i else []) for i in range(120)])
     service = make_service(big)
+    service.set_goal("fin", "big")
     for text in (
         render.render_show(service.show("fin")),
         render.render_progress(service.progress("fin")),
@@ -94,14 +98,39 @@ def test_big_roadmap_fits_discord(make_service: Factory, build: Callable[..., Ro
 
 def test_show_pages_keep_every_step(make_service: Factory, build: Callable[..., Roadmap]) -> None:
     big = build("big", [(f"step-number-{i}", [f"step-number-{i - 1}"] if i else []) for i in range(120)])
-    pages = render.render_show_pages(make_service(big).show("gil"), max_chars=1000)
+    service = make_service(big)
+    service.set_goal("gil", "big")
+    pages = render.render_show_pages(service.show("gil"), max_chars=1000)
     assert len(pages) > 3 and all(len(page) <= 1000 for page in pages)
     joined = "\n".join(pages)
     assert all(f"`step-number-{i}`" in joined for i in range(120))
     assert render.paginate(["x" * 50], max_chars=10) == ["x" * 9 + "…"]
 
 
+def test_command_line_text_is_plain_and_whole(make_service: Factory, build: Callable[..., Roadmap]) -> None:
+    big = build("big", [(f"step-number-{i}", [f"step-number-{i - 1}"] if i else []) for i in range(120)])
+    service = make_service(big)
+    service.set_goal("hal", "big", note="**loud** @everyone\n# title")
+    service.set_status("hal", "step-number-5", StepStatus.DONE)
+    texts = [
+        cli_render.show(service.show("hal")),
+        cli_render.progress(service.progress("hal")),
+        cli_render.next_steps(service.next_steps("hal", limit=25)),
+        cli_render.goals(service.list_goals("hal")),
+    ]
+    shown = "\n".join(texts)
+    assert all(f"step-number-{i}:" in texts[0] for i in range(120))  # nothing cut
+    assert "**" not in shown.replace("**loud**", "") and "`" not in shown and "__" not in shown
+    assert "\n# title" not in shown  # the note stays on its line
+    assert "--with-prerequisites" in cli_render.status_change(
+        service.set_status("hal", "step-number-9", StepStatus.DONE)
+    )
+
+
 def test_forget_text() -> None:
-    assert render.render_forget(ForgetCounts()) == "Nothing was stored about you."
-    text = render.render_forget(ForgetCounts(goals=1, step_progress=2, kb_audit_anonymized=1))
+    assert render.render_forget(ForgetReport(counts=ForgetCounts())) == "Nothing was stored about you."
+    text = render.render_forget(
+        ForgetReport(counts=ForgetCounts(goals=1, step_progress=2, kb_audit_anonymized=1), faq_entries_anonymised=["f"])
+    )
+    assert "1 FAQ entry you added now names no author" in text
     assert "1 goal," in text and "2 step statuses" in text and "1 audit entry" in text

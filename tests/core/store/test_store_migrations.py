@@ -1,4 +1,5 @@
-"""Schema migrations: 0001 -> head and 0002 -> head keep every row; the models and the migrations agree; pragmas are on."""
+"""Schema migrations on SQLite and PostgreSQL: 0001 -> head and 0002 -> head keep every row; the models and
+the migrations agree; constraints hold; SQLite's pragmas are on; processes racing to migrate are safe."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ def test_head_is_0003_and_fresh_store_reaches_it(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) >= OUR_TABLES
 
 
-def test_upgrade_from_0001_keeps_every_row(file_url: str) -> None:
-    engine = make_engine(file_url)
+def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
+    engine = make_engine(store_url)
     migrate(engine, "0001")
     assert current_revision(engine) == "0001"
     assert "answer_feedback" not in inspect(engine).get_table_names()
@@ -67,7 +68,7 @@ def test_upgrade_from_0001_keeps_every_row(file_url: str) -> None:
     goals_before, progress_before = _rows(engine, "goal"), _rows(engine, "step_progress")
     engine.dispose()
 
-    upgraded = open_store(file_url)  # as the bot does on start
+    upgraded = open_store(store_url)  # as the bot does on start
     assert current_revision(upgraded) == "0003"
     assert _rows(upgraded, "goal") == goals_before and len(goals_before) == 30
     assert _rows(upgraded, "step_progress") == progress_before and len(progress_before) == 150
@@ -80,8 +81,8 @@ def test_upgrade_from_0001_keeps_every_row(file_url: str) -> None:
     upgraded.dispose()
 
 
-def test_upgrade_from_0002_keeps_questions_and_feedback_and_never_reuses_ids(file_url: str) -> None:
-    engine = make_engine(file_url)
+def test_upgrade_from_0002_keeps_questions_and_feedback_and_never_reuses_ids(store_url: str) -> None:
+    engine = make_engine(store_url)
     migrate(engine, "0002")
     stamp = "2030-01-01 10:00:00.000000"
     with engine.begin() as conn:
@@ -103,7 +104,7 @@ def test_upgrade_from_0002_keeps_questions_and_feedback_and_never_reuses_ids(fil
     questions_before, feedback_before = _rows(engine, "question_log"), _rows(engine, "answer_feedback")
     engine.dispose()
 
-    upgraded = open_store(file_url)
+    upgraded = open_store(store_url)
     assert current_revision(upgraded) == "0003"
     # Same rows, same ids, the new columns empty.
     assert _rows(upgraded, "question_log") == [(*row, None) for row in questions_before]
@@ -197,15 +198,19 @@ def test_foreign_keys_cascade_and_one_active_goal(engine: Engine) -> None:
         conn.execute(
             text(
                 "INSERT INTO goal (user_id, roadmap_id, active, created_at, updated_at) VALUES "
-                "('v', 'r', 1, '2030-01-01', '2030-01-01')"
-            )
+                "('v', 'r', :active, '2030-01-01', '2030-01-01')"
+            ),
+            {"active": True},
         )
         conn.execute(
             text(
                 "INSERT INTO step_progress (goal_id, step_id, status, updated_at) "
-                "VALUES (last_insert_rowid(), 's', 'finished', '2030-01-01')"
+                "VALUES ((SELECT id FROM goal WHERE user_id = 'v'), 's', 'finished', '2030-01-01')"
             )
         )
+    with transaction(engine) as session:  # the index is partial: inactive goals never collide
+        for roadmap in ("a", "b", "c"):
+            session.add(Goal(user_id="u", roadmap_id=roadmap, active=roadmap == "b", created_at=now, updated_at=now))
 
 
 def test_failed_transaction_leaves_nothing(engine: Engine) -> None:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, inspect, text
 
 from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap.service import RoadmapService
-from bot.core.store import VoteResult, add_audit, log_question, record_feedback, record_vote, transaction
+from bot.core.store import (
+    ForgetCounts,
+    VoteResult,
+    add_audit,
+    export_user,
+    forget_user,
+    log_question,
+    open_store,
+    reading,
+    record_feedback,
+    record_vote,
+    transaction,
+)
 from bot.core.store.models import StepStatus
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -34,6 +48,16 @@ ROADMAP = Roadmap.model_validate(
         ],
     }
 )
+
+
+def _export(engine: Engine, user: str) -> dict[str, Any]:
+    with reading(engine) as session:
+        return export_user(user, session=session)
+
+
+def _forget(engine: Engine, user: str) -> ForgetCounts:
+    with transaction(engine) as session:
+        return forget_user(user, session=session)
 
 
 def _populate(engine: Engine, user: str) -> RoadmapService:
@@ -85,8 +109,8 @@ def _count_rows(engine: Engine) -> dict[str, int]:
 
 
 def test_export_has_everything(engine: Engine) -> None:
-    service = _populate(engine, "member-42")
-    data = service.export("member-42")
+    _populate(engine, "member-42")
+    data = _export(engine, "member-42")
     json.dumps(data)  # JSON-ready
     assert data["user_id"] == "member-42"
     assert data["goals"] == [
@@ -107,21 +131,21 @@ def test_export_has_everything(engine: Engine) -> None:
 
 
 def test_forget_leaves_nothing_and_spares_others(engine: Engine) -> None:
-    service = _populate(engine, "member-42")
+    _populate(engine, "member-42")
     _populate(engine, "other-7")
     mine, theirs = _vote_on_each_other(engine, "member-42", "other-7")
     before = _count_rows(engine)
-    counts = service.forget("member-42")
+    counts = _forget(engine, "member-42")
     assert (counts.goals, counts.step_progress, counts.answer_feedback, counts.question_log) == (1, 2, 2, 2)
     assert counts.kb_audit_anonymized == 1
     assert _cells_mentioning(engine, "member-42") == []
     after = _count_rows(engine)
     assert after["goal"] == before["goal"] - 1 and after["kb_audit"] == before["kb_audit"]
-    other = service.export("other-7")
+    other = _export(engine, "other-7")
     assert len(other["progress"]) == 2 and other["feedback"] and other["questions"] and other["audit"]
-    empty = service.export("member-42")
+    empty = _export(engine, "member-42")
     assert [empty[k] for k in ("goals", "progress", "feedback", "questions", "audit")] == [[]] * 5
-    assert service.forget("member-42").total == 0
+    assert _forget(engine, "member-42").total == 0
     with transaction(engine) as session:
         # The other member's vote on the forgotten question stays theirs; the question can't be rated any more.
         assert record_vote(mine, "third-3", True, session=session) is VoteResult.TOO_OLD
@@ -129,8 +153,23 @@ def test_forget_leaves_nothing_and_spares_others(engine: Engine) -> None:
         assert record_vote(theirs, "member-42", True, session=session) is VoteResult.RECORDED
     # The other member keeps their vote and its sources, but not the forgotten member's words.
     assert counts.votes_by_others_cleared == 1
-    assert [f["question"] for f in service.export("other-7")["feedback"]] == [
+    assert [f["question"] for f in _export(engine, "other-7")["feedback"]] == [
         "question by other-7",
         "(forgotten)",
     ]
     assert _cells_mentioning(engine, "voted question 0") == []
+
+
+def test_forget_leaves_no_copy_in_the_sqlite_files(file_url: str) -> None:
+    """Not just unlinked: the database file and its write-ahead log hold no byte of the member's id."""
+    engine = open_store(file_url)
+    _populate(engine, "member-4242")
+    _populate(engine, "other-7")
+    _vote_on_each_other(engine, "member-4242", "other-7")
+    database = Path(file_url.removeprefix("sqlite:///"))
+    files = [database, Path(f"{database}-wal")]
+    assert any(b"member-4242" in f.read_bytes() for f in files if f.exists())
+    _forget(engine, "member-4242")
+    assert [str(f) for f in files if f.exists() and b"member-4242" in f.read_bytes()] == []
+    assert _export(engine, "other-7")["goals"]  # the others' rows are all still there
+    engine.dispose()

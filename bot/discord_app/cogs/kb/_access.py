@@ -40,5 +40,6 @@ async def require_moderator(interaction: Interaction) -> bool:
 
 
 def actor(interaction: Interaction) -> str:
-    """Who the audit log records: the Discord user id, rendered back as a mention by /kb audit."""
-    return f"discord:{interaction.user.id}"
+    """Who the audit log records: the member's id, the same id as everywhere else (export and forget
+    find it), rendered back as a mention by /kb audit."""
+    return str(interaction.user.id)

@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 from bot.core.moderation import ReloadResult
 from bot.discord_app import limits
 
-DISCORD_ACTOR = re.compile(r"discord:([1-9][0-9]{0,20})")
+# A Discord member's id (earlier versions wrote it as `discord:<id>`).
+DISCORD_ACTOR = re.compile(r"(?:discord:)?([1-9][0-9]{14,20})")
 MAX_PROBLEM = 300
 FENCE = "```"
 
 
 def actor_label(actor: str) -> str:
-    """`discord:123` becomes the mention <@123> (embeds never ping); anyone else is shown as code."""
+    """A member id becomes the mention <@123…> (embeds never ping); anyone else is shown as code."""
     match = DISCORD_ACTOR.fullmatch(actor)
     if match:
         return f"<@{match.group(1)}>"

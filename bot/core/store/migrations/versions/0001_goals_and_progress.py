@@ -34,7 +34,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "roadmap_id", name="uq_goal_user_roadmap"),
     )
     with op.batch_alter_table("goal", schema=None) as batch_op:
-        batch_op.create_index("ix_goal_one_active", ["user_id"], unique=True, sqlite_where=sa.text("active = 1"))
+        # Partial on both engines (PostgreSQL's clause was added before any PostgreSQL store existed).
+        batch_op.create_index(
+            "ix_goal_one_active",
+            ["user_id"],
+            unique=True,
+            sqlite_where=sa.text("active = 1"),
+            postgresql_where=sa.text("active"),
+        )
         batch_op.create_index(batch_op.f("ix_goal_user_id"), ["user_id"], unique=False)
 
     op.create_table(

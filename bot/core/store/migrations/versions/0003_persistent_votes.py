@@ -13,6 +13,7 @@ Create Date: 2026-11-28
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
@@ -24,9 +25,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _recreate() -> Literal["always", "auto"]:
+    """SQLite needs the copy for AUTOINCREMENT; PostgreSQL's sequences never hand an id out twice anyway."""
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
 def upgrade() -> None:
     with op.batch_alter_table(
-        "question_log", schema=None, recreate="always", table_kwargs={"sqlite_autoincrement": True}
+        "question_log", schema=None, recreate=_recreate(), table_kwargs={"sqlite_autoincrement": True}
     ) as batch_op:
         batch_op.add_column(sa.Column("sources", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
@@ -40,5 +46,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_answer_feedback_question_user")
         batch_op.drop_column("question_id")
 
-    with op.batch_alter_table("question_log", schema=None, recreate="always") as batch_op:
+    with op.batch_alter_table("question_log", schema=None, recreate=_recreate()) as batch_op:
         batch_op.drop_column("sources")

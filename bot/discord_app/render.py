@@ -1,8 +1,8 @@
-"""Compact markdown renderings of roadmap results, shared by the console and Discord.
+"""Roadmap results as Discord markdown, each within a message's limit.
 
 Discord caps a message at 2000 characters, so every renderer fits `max_chars`. Text a member typed
 (notes, unknown ids) is escaped so it cannot break formatting or ping anyone; knowledge text is
-written by moderators in markdown and shown as is.
+written by moderators in markdown and shown as is. The commands named here are Discord's own.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from bot.core.roadmap.errors import GOAL_COMMAND
+from bot.core.members import ForgetReport, forget_summary
 from bot.core.roadmap.schemas import (
+    STATUS_WORDS,
     GoalChange,
     GoalInfo,
     NextSteps,
@@ -22,25 +23,19 @@ from bot.core.roadmap.schemas import (
     StepState,
 )
 from bot.core.store.models import StepStatus
-from bot.core.store.users import ForgetCounts
+from bot.core.text import clip
 
-MAX_CHARS = 1900
+MAX_CHARS = 1900  # a message is 2000; room for a heading an adapter adds
+GOAL_COMMAND = "`/roadmap goal`"
+PREREQUISITES_HINT = "the button below"
 _MARKDOWN = re.compile(r"([\\`*_~|<>#\[\]])")
 _MENTION = re.compile(r"@(everyone|here|[!&]?\d+)")
 MARKS = {StepStatus.DONE: "[x]", StepStatus.IN_PROGRESS: "[>]", StepStatus.SKIPPED: "[-]", StepStatus.TODO: "[ ]"}
-STATUS_WORDS = {
-    StepStatus.DONE: "done",
-    StepStatus.IN_PROGRESS: "in progress",
-    StepStatus.SKIPPED: "skipped",
-    StepStatus.TODO: "to do",
-}
 
 
 def escape(text: str, limit: int = 200) -> str:
     """Member text made inert: one line, markdown escaped, mentions broken, length capped."""
-    flat = " ".join(text.split())
-    if len(flat) > limit:
-        flat = flat[: limit - 1] + "…"
+    flat = clip(" ".join(text.split()), limit)
     return _MENTION.sub("@\u200b\\1", _MARKDOWN.sub(r"\\\1", flat))
 
 
@@ -67,8 +62,7 @@ def fit(lines: Iterable[str], max_chars: int = MAX_CHARS) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(" ".join(text.split()), limit)
 
 
 def _hours(hours: float) -> str:
@@ -111,14 +105,15 @@ def render_goal_change(change: GoalChange) -> str:
     return text
 
 
-def render_goals(goals: list[GoalInfo], goal_command: str = GOAL_COMMAND) -> str:
+def render_goals(goals: list[GoalInfo]) -> str:
     if not goals:
-        return f"No goals yet. Choose a roadmap with {goal_command}."
+        return f"No goals yet. Choose a roadmap with {GOAL_COMMAND}."
     return "\n".join(("* " if g.active else "- ") + _goal_line(g) for g in goals)
 
 
-def render_status_change(change: StatusChange, prerequisites_hint: str = "--with-prerequisites") -> str:
-    """One or two lines; the open-prerequisite note names the adapter's own option."""
+def render_status_change(change: StatusChange, prerequisites_hint: str | None = PREREQUISITES_HINT) -> str:
+    """One or two lines; with open prerequisites, `prerequisites_hint` names what marks them done
+    (the button under the message), or None when nothing is offered."""
     step = f"**{change.step.title}** (`{change.step.id}`)"
     if change.changed:
         lines = [f"{step}: {STATUS_WORDS[change.previous]} → {STATUS_WORDS[change.status]}."]
@@ -130,9 +125,8 @@ def render_status_change(change: StatusChange, prerequisites_hint: str = "--with
         lines.append("Also marked done: " + ", ".join(f"`{s.id}`" for s in change.also_done) + ".")
     if change.open_prerequisites:
         listed = ", ".join(f"`{s.id}`" for s in change.open_prerequisites)
-        lines.append(
-            f"Note: its prerequisites are still open: {listed}. Use {prerequisites_hint} to mark them done too."
-        )
+        hint = f" Use {prerequisites_hint} to mark them done too." if prerequisites_hint else ""
+        lines.append(f"Note: its prerequisites are still open: {listed}.{hint}")
     return "\n".join(lines)
 
 
@@ -158,18 +152,18 @@ def render_next_steps(
     return fit(lines, max_chars)
 
 
-def _pace(progress: Progress, goal_command: str) -> str | None:
+def _pace(progress: Progress) -> str | None:
     if progress.target_date is None:
         return None
     target = f"target {progress.target_date.isoformat()}"
     if progress.remaining_hours == 0:
         return f"{target}: nothing left to do."
     if progress.overdue:
-        return f"{target} has passed; set a new one with {goal_command}."
+        return f"{target} has passed; set a new one with {GOAL_COMMAND}."
     return f"{target} ({progress.days_left} days left): about {progress.hours_per_week:g} h/week needed."
 
 
-def render_progress(progress: Progress, max_chars: int = MAX_CHARS, goal_command: str = GOAL_COMMAND) -> str:
+def render_progress(progress: Progress, max_chars: int = MAX_CHARS) -> str:
     extras = [f"{n} {word}" for n, word in ((progress.skipped, "skipped"), (progress.in_progress, "in progress")) if n]
     lines = [
         f"**Progress: {progress.roadmap_title}**",
@@ -177,7 +171,7 @@ def render_progress(progress: Progress, max_chars: int = MAX_CHARS, goal_command
         + (f" ({', '.join(extras)})" if extras else ""),
         f"Remaining effort: ~{_hours(progress.remaining_hours)}",
     ]
-    pace = _pace(progress, goal_command)
+    pace = _pace(progress)
     if pace:
         lines.append(pace[0].upper() + pace[1:])
     for stage in progress.stages:
@@ -232,18 +226,5 @@ def _show_lines(view: RoadmapView) -> list[str]:
     return lines
 
 
-def render_forget(counts: ForgetCounts) -> str:
-    if counts.total == 0:
-        return "Nothing was stored about you."
-    text = (
-        f"Forgotten: {_count(counts.goals, 'goal')}, {_count(counts.step_progress, 'step status', 'step statuses')}, "
-        f"{_count(counts.answer_feedback, 'feedback entry', 'feedback entries')}, "
-        f"{_count(counts.question_log, 'question')}."
-    )
-    if counts.kb_audit_anonymized:
-        text += f" Your name was removed from {_count(counts.kb_audit_anonymized, 'audit entry', 'audit entries')}."
-    return text
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+def render_forget(report: ForgetReport) -> str:
+    return forget_summary(report)

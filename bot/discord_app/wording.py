@@ -1,3 +1,0 @@
-"""How Discord members do what the core's messages ask of them."""
-
-GOAL_COMMAND = "`/roadmap goal`"
