@@ -11,14 +11,13 @@ knowledge version they were fitted on.
 
 from __future__ import annotations
 
-import json
 import math
-from datetime import datetime
-from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.core.logistic import LogisticModel
 from bot.core.retrieval import Hit, QueryTerms, SearchIndex
 
 FEATURES: tuple[str, ...] = (
@@ -113,72 +112,40 @@ def signals(index: SearchIndex, terms: QueryTerms, hits: list[Hit], scope: float
     )
 
 
-class DecisionModel(BaseModel):
-    """A fitted logistic regression: P(answerable) = sigmoid(w · standardised(signals) + b)."""
+class DecisionModel(LogisticModel):
+    """P(answerable) from the signals; answer when it reaches `threshold`."""
 
-    model_config = ConfigDict(frozen=True, protected_namespaces=())
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    FILE: ClassVar[str] = MODEL_FILE
 
-    version: int = 1
     features: list[str] = Field(default_factory=lambda: list(FEATURES))
-    mean: list[float]
-    scale: list[float]
-    weights: list[float]
-    intercept: float
     threshold: float = Field(description="Answer when the probability reaches this.")
-    fitted_at: datetime | None = None
-    fitted_on: dict[str, str] = Field(default_factory=dict, description="The knowledge files (sha256) it saw.")
-    fitted_items: int = 0
     notes: str = ""
 
     @classmethod
     def neutral(cls) -> DecisionModel:
         """Answers everything (probability 0.5 at threshold 0.5): what calibration starts from."""
-        n = len(FEATURES)
-        return cls(mean=[0.0] * n, scale=[1.0] * n, weights=[0.0] * n, intercept=0.0, threshold=0.5)
+        return cls.flat(threshold=0.5)
 
     @classmethod
     def cosine_threshold(cls, threshold: float, notes: str = "") -> DecisionModel:
         """Answer when the best cosine reaches `threshold` and no scope example is clearly closer than
         every passage: the simple rule, for knowledge bases with no evaluation set to fit on yet."""
-        n = len(FEATURES)
-        weights = [0.0] * n
+        weights = [0.0] * len(FEATURES)
         weights[FEATURES.index("dense_top")] = 40.0
         weights[FEATURES.index("scope_excess")] = -400.0
-        return cls(
-            mean=[0.0] * n,
-            scale=[1.0] * n,
+        return cls.flat(
             weights=weights,
             intercept=-40.0 * threshold,
             threshold=0.5,
             notes=notes or f"best cosine >= {threshold}, unless a scope example is closer",
         )
 
-    def probability(self, s: Signals) -> float:
-        values = s.vector()
-        if self.features != list(FEATURES):
-            raise ValueError("the decision model was fitted on other signals; refit it")
-        z = self.intercept + sum(
-            w * (v - m) / (sc or 1.0) for w, v, m, sc in zip(self.weights, values, self.mean, self.scale, strict=True)
-        )
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-
     def answers(self, s: Signals) -> tuple[bool, float]:
-        p = self.probability(s)
+        p = self.probability(s.vector())
         return p >= self.threshold, p
-
-    def drift(self, files: dict[str, str]) -> float:
-        """Share of knowledge files added, removed or changed since the model was fitted."""
-        if not self.fitted_on:
-            return 0.0
-        names = set(files) | set(self.fitted_on)
-        changed = sum(files.get(n) != self.fitted_on.get(n) for n in names)
-        return changed / len(names) if names else 0.0
 
 
 def load_decision(path: Path | None = None) -> DecisionModel:
     """The shipped model unless a path is given (evaluation compares fitted variants this way)."""
-    if path is not None:
-        text = path.read_text(encoding="utf-8")
-    else:
-        text = resources.files("bot.core").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    return DecisionModel.model_validate(json.loads(text))
+    return DecisionModel.load(path)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
-from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from bot.core.logistic import LogisticModel
 from bot.core.retrieval import Hit, QueryTerms, SearchIndex
 
 FEATURES: tuple[str, ...] = (
@@ -62,34 +61,18 @@ def candidate_features(index: SearchIndex, terms: QueryTerms, hits: Sequence[Hit
     return rows
 
 
-class Ranker(BaseModel):
+class Ranker(LogisticModel):
     """relevance = sigmoid(w · standardised(features) + b), per candidate."""
 
-    model_config = ConfigDict(frozen=True)
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    FILE: ClassVar[str] = MODEL_FILE
 
-    version: int = 1
     features: list[str] = Field(default_factory=lambda: list(FEATURES))
-    mean: list[float]
-    scale: list[float]
-    weights: list[float]
-    intercept: float
-    fitted_at: datetime | None = None
-    fitted_on: dict[str, str] = Field(default_factory=dict)
-    fitted_items: int = 0
 
     @classmethod
     def fused_order(cls) -> Ranker:
-        """Keeps the fused order: relevance follows the reciprocal of the fused rank only."""
-        n = len(FEATURES)
-        return cls(mean=[0.0] * n, scale=[1.0] * n, weights=[0.0] * n, intercept=0.0)
-
-    def relevance(self, row: Sequence[float]) -> float:
-        if self.features != list(FEATURES):
-            raise ValueError("the ranking model was fitted on other features; refit it")
-        z = self.intercept + sum(
-            w * (v - m) / (s or 1.0) for w, v, m, s in zip(self.weights, row, self.mean, self.scale, strict=True)
-        )
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+        """Keeps the fused order: every candidate gets the same relevance, so nothing moves."""
+        return cls.flat()
 
     @property
     def active(self) -> bool:
@@ -99,20 +82,11 @@ class Ranker(BaseModel):
         """The hits best first by relevance, which becomes their score (ties keep the fused order)."""
         if not self.active or not hits:
             return list(hits)
-        if self.features != list(FEATURES):
-            raise ValueError("the ranking model was fitted on other features; refit it")
-        x = np.asarray(candidate_features(index, terms, hits), dtype=np.float64)
-        scale = np.asarray([s or 1.0 for s in self.scale])
-        z = self.intercept + ((x - np.asarray(self.mean)) / scale) @ np.asarray(self.weights)
-        relevance = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+        relevance = self.probabilities(candidate_features(index, terms, hits))
         scored = [replace(h, score=float(r)) for h, r in zip(hits, relevance, strict=True)]
         order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
         return [scored[i] for i in order]
 
 
 def load_ranker(path: Path | None = None) -> Ranker:
-    if path is not None:
-        text = path.read_text(encoding="utf-8")
-    else:
-        text = resources.files("bot.core").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    return Ranker.model_validate_json(text)
+    return Ranker.load(path)

@@ -48,6 +48,24 @@ def best_threshold(probabilities: Sequence[float], answerable: Sequence[bool]) -
     return round(float(best), 4)
 
 
+def _fitted(x: np.ndarray, y: np.ndarray, knowledge_files: dict[str, str], items: int) -> dict[str, object]:
+    """Standardise, fit a logistic regression, return the fields every LogisticModel file holds."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(x)
+    model = LogisticRegression(C=C, max_iter=2000).fit(scaler.transform(x), y)
+    return {
+        "mean": [float(v) for v in scaler.mean_],
+        "scale": [float(v) for v in scaler.scale_],
+        "weights": [float(v) for v in model.coef_[0]],
+        "intercept": float(model.intercept_[0]),
+        "fitted_at": datetime.now(UTC).replace(microsecond=0),
+        "fitted_on": knowledge_files,
+        "fitted_items": items,
+    }
+
+
 def fit(
     considered: Sequence[Consideration],
     answerable: Sequence[bool],
@@ -61,44 +79,18 @@ def fit(
 
     x = _matrix(considered)
     y = np.asarray(answerable, dtype=int)
-    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=1000))
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
     out_of_fold = cross_val_predict(pipeline, x, y, cv=folds, method="predict_proba")[:, 1]
     threshold = best_threshold(out_of_fold.tolist(), [bool(v) for v in y])
-    pipeline.fit(x, y)
-    scaler, model = pipeline[0], pipeline[1]
-    return DecisionModel(
-        features=list(FEATURES),
-        mean=[float(v) for v in scaler.mean_],
-        scale=[float(v) for v in scaler.scale_],
-        weights=[float(v) for v in model.coef_[0]],
-        intercept=float(model.intercept_[0]),
-        threshold=threshold,
-        fitted_at=datetime.now(UTC).replace(microsecond=0),
-        fitted_on=knowledge_files,
-        fitted_items=len(y),
-        notes=notes,
-    )
+    fields = _fitted(x, y, knowledge_files, len(y))
+    return DecisionModel.model_validate({**fields, "features": list(FEATURES), "threshold": threshold, "notes": notes})
 
 
 def fit_ranker(
     rows: Sequence[Sequence[float]], relevant: Sequence[bool], knowledge_files: dict[str, str], items: int
 ) -> Ranker:
     """Pointwise logistic regression: is this candidate a passage that states the facts asked for?"""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
     x = np.asarray(rows, dtype=np.float64)
     y = np.asarray(relevant, dtype=int)
-    scaler = StandardScaler().fit(x)
-    model = LogisticRegression(C=C, max_iter=2000).fit(scaler.transform(x), y)
-    return Ranker(
-        features=list(RANKING_FEATURES),
-        mean=[float(v) for v in scaler.mean_],
-        scale=[float(v) for v in scaler.scale_],
-        weights=[float(v) for v in model.coef_[0]],
-        intercept=float(model.intercept_[0]),
-        fitted_at=datetime.now(UTC).replace(microsecond=0),
-        fitted_on=knowledge_files,
-        fitted_items=items,
-    )
+    return Ranker.model_validate({**_fitted(x, y, knowledge_files, items), "features": list(RANKING_FEATURES)})

@@ -114,7 +114,7 @@ def test_full_journey(cli: Any) -> None:
     assert code == 0 and out.index("NumPy and pandas") < out.index("Math basics")  # in progress first
 
     code, out, _ = cli("roadmap", "show", "--user", "u1")
-    assert code == 0 and "[x] python-basics: " in out and "[>] numpy-pandas: " in out and "`" not in out
+    assert code == 0 and "[x] python-basics Python" in out and "[>] numpy-pandas NumPy" in out and "`" not in out
 
     code, out, _ = cli("goal", "list", "--user", "u1")
     assert code == 0 and "* ML Basics (ml-basics)" in out
