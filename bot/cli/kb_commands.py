@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from bot.cli.output import print_json
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def _moderation(settings: Settings) -> Iterator[Moderation]:
 
 def _print_json(value: BaseModel | Sequence[BaseModel]) -> None:
     data = value.model_dump(mode="json") if isinstance(value, BaseModel) else [v.model_dump(mode="json") for v in value]
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print_json(data)
 
 
 def _print_reload(result: ReloadResult) -> None:

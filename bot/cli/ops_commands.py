@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import os
 import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from bot.cli.output import print_json
 from bot.core.errors import CopyFailed, InvalidInput
 from bot.settings import Settings
 
@@ -221,7 +221,7 @@ def kb_diff(upstream: Path, live: Path, *, as_json: bool = False, patch: bool = 
         raise InvalidInput(f"there is no upstream knowledge at {upstream}; pass --upstream DIR.")
     changes = knowledge_diff(upstream, live)
     if as_json:
-        print(json.dumps([{"change": change, "path": rel} for change, rel in changes], indent=2))
+        print_json([{"change": change, "path": rel} for change, rel in changes])
         return 0
     if not changes:
         print(f"{live} has every file of {upstream}, unchanged.")
