@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     question_retention_days: int = Field(default=90, ge=1, le=3650)
     watch_knowledge: bool = False
+    default_timezone: str = Field(
+        default="UTC",
+        description="The time zone of members who set none: their streak days and reminder times.",
+    )
+    reminder_poll_seconds: float = Field(
+        default=30.0, ge=1, le=3600, description="How often the bot looks for reminders that are due."
+    )
     serving_threads: int = Field(
         default=1,
         ge=1,
@@ -48,6 +55,17 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return level
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        name = value.strip() or "UTC"
+        try:
+            return ZoneInfo(name).key
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Europe/Paris") from None
 
     @field_validator("discord_token", mode="before")
     @classmethod

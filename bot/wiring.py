@@ -28,6 +28,7 @@ def make_services(settings: Settings, embedder: Embedder | None = None) -> Servi
         make_advisor(settings, embedder),
         open_store(settings.database_url),
         question_retention_days=settings.question_retention_days,
+        default_timezone=settings.default_timezone,
     )
 
 

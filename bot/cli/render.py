@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.core.engagement.schemas import WEEKDAYS, HeatDay, StepNoteView, StreakReport, TodayPlan
 from bot.core.roadmap import phrases
 from bot.core.roadmap.schemas import (
     GoalChange,
@@ -19,6 +20,7 @@ from bot.core.roadmap.schemas import (
     StatusChange,
 )
 from bot.core.store.models import StepStatus
+from bot.core.text import shown
 
 GOAL_SET = "roadmap-bot goal set ROADMAP --user ID"
 PLAIN = phrases.PLAIN
@@ -64,6 +66,8 @@ def next_steps(result: NextSteps, article_titles: Mapping[str, str] | None = Non
         lines.extend(f"   - {item}" for item in step.learn)
         if step.articles:
             lines.append("   " + phrases.reading(step.articles, titles, PLAIN))
+        if step.note:
+            lines.append(f"   Your note: {shown(step.note, 300)}")
     return "\n".join(lines)
 
 
@@ -73,3 +77,58 @@ def progress(result: Progress) -> str:
 
 def show(view: RoadmapView) -> str:
     return "\n".join(phrases.show(view, PLAIN))
+
+
+def today(plan: TodayPlan) -> str:
+    if plan.complete or plan.step is None:
+        return f"{plan.roadmap_title}: every step is done or skipped; nothing left for today. Well done!"
+    started = plan.status is StepStatus.IN_PROGRESS
+    lines = [
+        f"Today: {plan.minutes} min on {plan.step.title} ({plan.step.id})",
+        ("Keep going with: " if started else "Start: ")
+        + (plan.item or "")
+        + (f" (item {plan.item_number} of {plan.items_total})" if plan.items_total > 1 else ""),
+    ]
+    if plan.paced_by_target and plan.target_date:
+        lines.append(f"That is {plan.hours_per_week:g} h/week, the pace your target date {plan.target_date} needs.")
+    else:
+        lines.append(f"A steady {plan.hours_per_week:g} h/week; set a target date (`{GOAL_SET} --target-date`).")
+    if plan.done_when:
+        lines.append("Done when: " + "; ".join(plan.done_when))
+    if plan.note:
+        lines.append(f"Your note: {shown(plan.note, 300)}")
+    return "\n".join(lines)
+
+
+def _cell(day: HeatDay) -> str:
+    if day.future:
+        return " "
+    if day.frozen:
+        return "~"
+    return "#" if day.events >= 3 else "+" if day.events else "."
+
+
+def streak(report: StreakReport) -> str:
+    def days(n: int) -> str:
+        return f"{n} day" if n == 1 else f"{n} days"
+
+    lines = [
+        f"Streak: {days(report.current)} (best {days(report.best)})"
+        + (" · active today" if report.active_today else " · nothing yet today"),
+        "Last 12 weeks (columns are weeks, oldest first):",
+    ]
+    lines += [f"{WEEKDAYS[row][:3].title()} " + " ".join(_cell(w[row]) for w in report.weeks) for row in range(7)]
+    used = "used" if report.freeze_used_this_week else "still there"
+    lines.append(f". none  + active  # busy  ~ frozen (one missed day a week is bridged; this week's freeze is {used})")
+    return "\n".join(lines)
+
+
+def note(view: StepNoteView) -> str:
+    step = f"{view.step.title} ({view.step.id})"
+    if view.cleared:
+        return f"Your note on {step} is removed."
+    if view.text is None:
+        return f"No note on {step} yet; add one with --text."
+    lines = [("Saved your note on " if view.saved else "Your note on ") + f"{step}:"]
+    lines += [shown(line, 1000) for line in view.text.splitlines()]
+    return "\n".join(lines)

@@ -8,17 +8,23 @@ them): keep their keys exactly.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from bot.cli import render
 from bot.cli.output import print_json
+from bot.core.errors import InvalidInput
 from bot.core.members import forget_summary
 from bot.core.roadmap.schemas import STATUS_VERBS
 from bot.core.roadmap.service import KEEP, parse_target_date
 from bot.core.service import Services
 from bot.core.store.models import StepStatus
+from bot.core.text import shown
 from bot.settings import Settings
 
 _STATUS_HELP = {
@@ -26,6 +32,7 @@ _STATUS_HELP = {
     "done": "mark a step as done",
     "skip": "mark a step as skipped (you know it already, or it does not apply)",
     "undo": "put a step back to 'todo'",
+    "review": "mark a step done, to review later (a reminder is scheduled)",
 }
 
 
@@ -60,6 +67,8 @@ def _register_roadmap(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
             action.add_argument(
                 "--with-prerequisites", action="store_true", help="also mark its open prerequisites done"
             )
+        if status is StepStatus.REVIEW:
+            action.add_argument("--days", type=int, metavar="N", help="days until the review reminder (default 7)")
         action.set_defaults(func=cmd_status, status=status)
 
     nxt = actions.add_parser("next", help="what to do next on your active roadmap")
@@ -76,6 +85,29 @@ def _register_roadmap(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     show = actions.add_parser("show", help="the whole roadmap with your statuses")
     _user(show)
     show.set_defaults(func=cmd_show)
+
+    today = actions.add_parser("today", help="one concrete thing to do now, sized to your target date")
+    _user(today)
+    today.add_argument("--json", action="store_true", help="print JSON")
+    today.set_defaults(func=cmd_today)
+
+    streak = actions.add_parser("streak", help="your streak of active days and a 12-week heatmap")
+    _user(streak)
+    streak.add_argument("--json", action="store_true", help="print JSON")
+    streak.set_defaults(func=cmd_streak)
+
+    note = actions.add_parser("note", help="your private note on a step: show it, save it or clear it")
+    note.add_argument("step", metavar="STEP", help="step id (or exact title)")
+    _user(note)
+    given = note.add_mutually_exclusive_group()
+    given.add_argument("--text", metavar="TEXT", help="the note, up to 1000 characters (text and links)")
+    given.add_argument("--clear", action="store_true", help="remove the note")
+    note.set_defaults(func=cmd_note)
+
+    card = actions.add_parser("card", help="write your progress card (a PNG image) to a file")
+    _user(card)
+    card.add_argument("--out", required=True, metavar="FILE.png", help="where to write it (a .png file)")
+    card.set_defaults(func=cmd_card)
 
 
 def _register_goal(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -136,7 +168,11 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     with _services(settings) as services:
         change = services.roadmaps.set_status(
-            args.user, args.step, args.status, with_prerequisites=getattr(args, "with_prerequisites", False)
+            args.user,
+            args.step,
+            args.status,
+            with_prerequisites=getattr(args, "with_prerequisites", False),
+            review_days=getattr(args, "days", None),
         )
     print(render.status_change(change))
     return 0
@@ -227,3 +263,85 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
         report = services.forget(args.user)
     print(forget_summary(report))
     return 0
+
+
+def cmd_today(args: argparse.Namespace, settings: Settings) -> int:
+    with _services(settings) as services:
+        plan = services.engagement.today(args.user)
+    if args.json:
+        _print_json(
+            {
+                "roadmap": plan.roadmap_id,
+                "complete": plan.complete,
+                "step": plan.step.id if plan.step else None,
+                "item": plan.item,
+                "minutes": plan.minutes,
+                "hours_per_week": plan.hours_per_week,
+            }
+        )
+    else:
+        print(render.today(plan))
+    return 0
+
+
+def cmd_streak(args: argparse.Namespace, settings: Settings) -> int:
+    with _services(settings) as services:
+        report = services.engagement.streak(args.user)
+    if args.json:
+        _print_json(
+            {
+                "current": report.current,
+                "best": report.best,
+                "active_today": report.active_today,
+                "freeze_used_this_week": report.freeze_used_this_week,
+                "frozen_days": [d.isoformat() for d in report.frozen_days],
+                "days": [
+                    {"day": d.day.isoformat(), "events": d.events} for w in report.weeks for d in w if not d.future
+                ],
+            }
+        )
+    else:
+        print(render.streak(report))
+    return 0
+
+
+def cmd_note(args: argparse.Namespace, settings: Settings) -> int:
+    with _services(settings) as services:
+        view = services.engagement.note(args.user, args.step, text=args.text, clear=args.clear)
+    print(render.note(view))
+    return 0
+
+
+def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
+    with _services(settings) as services:
+        path = save_card(services, args.user, args.out)
+    print(f"Wrote your progress card to {shown(str(path), 200)}.")
+    return 0
+
+
+def save_card(services: Services, user: str, out: str) -> Path:
+    """Render the member's card and write it to `out` (a .png in an existing folder), atomically: a
+    reader never sees half an image. The console's /card uses this too."""
+    path = Path(out.strip()).expanduser()
+    if not out.strip() or path.suffix.lower() != ".png":
+        raise InvalidInput(f"'{shown(out, 60)}' is not a .png file name; e.g. card.png.")
+    png = services.engagement.card(user)
+    try:
+        folder = path.parent.resolve()
+        if not folder.is_dir():
+            raise InvalidInput(f"The folder {shown(str(path.parent), 80)} does not exist.")
+        if path.is_dir():
+            raise InvalidInput(f"{shown(str(path), 80)} is a folder.")
+        handle, temporary = tempfile.mkstemp(prefix=".card-", suffix=".png", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(png)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a usable path"
+        raise InvalidInput(f"Cannot write {shown(str(path), 80)}: {reason}.") from None
+    return path

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli.progress import build_progress
+from bot.cli.roadmap_commands import save_card
 from bot.console import render
 from bot.core.errors import RoadmapBotError
 from bot.core.roadmap.errors import NoGoal, RoadmapGone, StepOnOtherRoadmap
@@ -33,8 +34,13 @@ COMMANDS: list[tuple[str, str]] = [
     ("goals", "the roadmaps you follow; the active one is starred"),
     ("next", "the steps you can take now"),
     ("start|done|skip|undo STEP", "mark a step (add --with-prerequisites to mark those done too)"),
+    ("review STEP [DAYS]", "mark a step done, to review later (default in 7 days)"),
     ("progress", "how far you are, and the pace your target date needs"),
     ("show", "the whole roadmap with your statuses"),
+    ("today", "one concrete thing to do now, sized to your target date"),
+    ("streak", "your streak of active days and a 12-week heatmap"),
+    ("note STEP [TEXT|--clear]", "your private note on a step: see it, save it or remove it"),
+    ("card FILE.png", "write your progress card (an image) to a file"),
     ("roadmaps", "the roadmaps available"),
     ("faq [ID]", "the FAQ entries, or one of them"),
     ("help", "this help"),
@@ -43,6 +49,9 @@ COMMANDS: list[tuple[str, str]] = [
 ELSEWHERE = {
     "kb": "Moderator commands run from the command line here: roadmap-bot kb reload|status|gaps|… (see --help).",
     "privacy": "Your data stays on this machine: roadmap-bot export --user {user}, or roadmap-bot forget --user {user}.",
+    "remind": "Reminders come by Discord DM: use /roadmap remind in a server where the bot runs.",
+    "leaderboard": "The leaderboard belongs to a Discord server: use /roadmap leaderboard there.",
+    "peers": "Study peers belong to a Discord server: use /roadmap peers there.",
 }
 
 
@@ -87,6 +96,11 @@ class ConsoleApp:
             "faq": self.faq,
             "help": lambda _: help_table(),
             **{verb: self.marker(verb) for verb in STATUS_VERBS},
+            "review": self.review,
+            "today": lambda _: render.today(services.engagement.today(user)),
+            "streak": lambda _: render.streak(services.engagement.streak(user)),
+            "note": self.note,
+            "card": self.card,
         }
 
     def ask(self, question: str) -> RenderableType:
@@ -113,6 +127,34 @@ class ConsoleApp:
             return render.status_change(change, verb)
 
         return mark
+
+    def review(self, rest: str) -> RenderableType:
+        parts = [p for p in rest.split() if not p.startswith("--")]
+        days = int(parts.pop()) if len(parts) > 1 and parts[-1].isdigit() and len(parts[-1]) <= 3 else None
+        if not parts:
+            return Text("Usage: /review STEP [DAYS]  (/show lists the steps)")
+        change = self.services.roadmaps.set_status(
+            self.user,
+            " ".join(parts),
+            STATUS_VERBS["review"],
+            with_prerequisites="--with-prerequisites" in rest.split(),
+            review_days=days,
+        )
+        return render.status_change(change, "review")
+
+    def note(self, rest: str) -> RenderableType:
+        step, _, text = rest.strip().partition(" ")
+        if not step:
+            return Text("Usage: /note STEP [TEXT | --clear]  (/show lists the steps)")
+        clear = text.strip() == "--clear"
+        given = None if clear or not text.strip() else text
+        return render.note(self.services.engagement.note(self.user, step, given, clear=clear))
+
+    def card(self, rest: str) -> RenderableType:
+        if not rest.strip():
+            return Text("Usage: /card FILE.png")
+        path = save_card(self.services, self.user, rest)
+        return Text(f"Wrote your progress card to {shown(str(path), 200)}.")
 
     def faq(self, rest: str) -> RenderableType:
         if not rest.strip():

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.core.answers import Answer
+from bot.core.engagement.schemas import WEEKDAYS, HeatDay, StepNoteView, StreakReport, TodayPlan
 from bot.core.knowledge.models import FaqEntry
 from bot.core.roadmap.schemas import (
     STATUS_WORDS,
@@ -28,8 +29,20 @@ from bot.core.roadmap.schemas import (
 from bot.core.store.models import StepStatus
 from bot.core.text import shown
 
-MARKS = {StepStatus.DONE: "✔", StepStatus.IN_PROGRESS: "▶", StepStatus.SKIPPED: "–", StepStatus.TODO: "·"}
-STYLES = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.SKIPPED: "dim", StepStatus.TODO: ""}
+MARKS = {
+    StepStatus.DONE: "✔",
+    StepStatus.REVIEW: "↻",
+    StepStatus.IN_PROGRESS: "▶",
+    StepStatus.SKIPPED: "–",
+    StepStatus.TODO: "·",
+}
+STYLES = {
+    StepStatus.DONE: "green",
+    StepStatus.REVIEW: "cyan",
+    StepStatus.IN_PROGRESS: "yellow",
+    StepStatus.SKIPPED: "dim",
+    StepStatus.TODO: "",
+}
 
 
 def answer(result: Answer) -> RenderableType:
@@ -121,6 +134,8 @@ def status_change(change: StatusChange, verb: str) -> RenderableType:
         text = Text(f"{step} was already {STATUS_WORDS[change.status]}.")
     if change.goal_created:
         text.append(f"\n({change.roadmap_id} is now your goal: it is the only roadmap.)")
+    if change.review_at is not None:
+        text.append(f"\nA review reminder is set for {change.review_at.date().isoformat()}.")
     if change.also_done:
         text.append("\nAlso marked done: " + ", ".join(s.id for s in change.also_done) + ".")
     if change.open_prerequisites:
@@ -149,6 +164,8 @@ def next_steps(result: NextSteps, article_titles: Mapping[str, str]) -> Renderab
         if step.articles:
             read = "Read: " + ", ".join(article_titles.get(a, a) for a in step.articles)
             rows.append(_indented(Text(read, style="dim")))
+        if step.note:
+            rows.append(_indented(Text(f"Your note: {shown(step.note, 300)}", style="italic")))
         blocks.extend(rows)
     return Group(*blocks)
 
@@ -214,5 +231,68 @@ def show(view: RoadmapView) -> RenderableType:
                 note = "after " + ", ".join(state.open_prerequisites)
             table.add_row(Text(MARKS[state.status], style=STYLES[state.status]), state.id, state.title, note)
         parts.append(table)
-    parts.append(Text("✔ done · ▶ in progress · – skipped · · to do", style="dim"))
+    parts.append(Text("✔ done · ↻ to review · ▶ in progress · – skipped · · to do", style="dim"))
     return Group(*parts)
+
+
+def today(plan: TodayPlan) -> RenderableType:
+    if plan.complete or plan.step is None:
+        return Text(f"{plan.roadmap_title}: every step is done or skipped. Well done!", style="bold green")
+    head = Text(f"Today: {plan.minutes} min", style="bold")
+    head.append(f" on {plan.step.title} ({plan.step.id})")
+    started = plan.status is StepStatus.IN_PROGRESS
+    item = Text("Keep going with: " if started else "Start: ", style="yellow" if started else "cyan")
+    item.append(plan.item or "")
+    if plan.items_total > 1:
+        item.append(f" (item {plan.item_number} of {plan.items_total})", style="dim")
+    if plan.paced_by_target and plan.target_date:
+        pace = f"That is {plan.hours_per_week:g} h/week, the pace your target date {plan.target_date} needs."
+    else:
+        pace = f"A steady {plan.hours_per_week:g} h/week; /goal ROADMAP YYYY-MM-DD sets a target date to pace it."
+    parts: list[RenderableType] = [head, item, Text(pace, style="dim")]
+    if plan.done_when:
+        parts.append(Text("Done when: " + "; ".join(plan.done_when)))
+    if plan.note:
+        parts.append(Text(f"Your note: {shown(plan.note, 300)}", style="italic"))
+    return Group(*parts)
+
+
+def _cell(day: HeatDay) -> Text:
+    if day.future:
+        return Text("  ")
+    if day.frozen:
+        return Text("■ ", style="cyan")
+    if day.events:
+        return Text("■ ", style="bold green" if day.events >= 3 else "green")
+    return Text("■ ", style="grey35")
+
+
+def streak(report: StreakReport) -> RenderableType:
+    def days(n: int) -> str:
+        return f"{n} day" if n == 1 else f"{n} days"
+
+    head = Text(f"Streak: {days(report.current)}", style="bold")
+    head.append(f" · best {days(report.best)}")
+    head.append(" · active today" if report.active_today else " · nothing yet today", style="dim")
+    grid = Text()
+    for row in range(7):
+        grid.append(f"{WEEKDAYS[row][:3].title()} ", style="dim")
+        for week in report.weeks:
+            grid.append_text(_cell(week[row]))
+        grid.append("\n")
+    used = "used" if report.freeze_used_this_week else "still there"
+    legend = Text(
+        f"green: active · cyan: frozen (one missed day a week is bridged; this week's is {used})", style="dim"
+    )
+    return Group(head, grid, legend)
+
+
+def note(view: StepNoteView) -> RenderableType:
+    step = f"{view.step.title} ({view.step.id})"
+    if view.cleared:
+        return Text(f"Your note on {step} is removed.")
+    if view.text is None:
+        return Text(f"No note on {step} yet; add one with /note {view.step.id} TEXT.")
+    text = Text(("Saved your note on " if view.saved else "Your note on ") + f"{step}:\n", style="bold")
+    text.append("\n".join(shown(line, 1000) for line in view.text.splitlines()), style="")
+    return text

@@ -64,6 +64,16 @@ def forget_summary(report: ForgetReport) -> str:
         f"{_count(counts.answer_feedback, 'feedback entry', 'feedback entries')}, "
         f"{_count(counts.question_log, 'question')}."
     )
+    if counts.step_notes + counts.reminders + counts.member_prefs + counts.opt_ins:
+        also = [
+            _count(counts.step_notes, "step note"),
+            _count(counts.reminders, "scheduled reminder"),
+            _count(counts.activity_days, "activity day"),
+            _count(counts.opt_ins, "opt-in"),
+        ]
+        if counts.member_prefs:
+            also.insert(0, "your reminder settings")
+        text += f" Also {', '.join(also[:-1])} and {also[-1]}."
     if counts.kb_audit_anonymized:
         text += f" Your name was removed from {_count(counts.kb_audit_anonymized, 'audit entry', 'audit entries')}."
     added = len(report.faq_entries_anonymised)

@@ -6,30 +6,45 @@ Methods are synchronous and may block (model, FAISS, SQLite); async adapters run
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from bot.core.advisor import Advisor
 from bot.core.answers import Answer
+from bot.core.engagement import activity
+from bot.core.engagement.service import EngagementService
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.knowledge.models import FaqEntry, KnowledgeBase
 from bot.core.members import ForgetReport, MemberData, identities
 from bot.core.moderation import Moderation
 from bot.core.roadmap.matching import suggest
 from bot.core.roadmap.service import RoadmapService
-from bot.core.store import VoteResult, log_question, record_feedback, record_vote, transaction
+from bot.core.store import VoteResult, log_question, record_feedback, record_vote, transaction, utcnow
 
 log = logging.getLogger(__name__)
 
 
 class Services:
-    def __init__(self, advisor: Advisor, engine: Engine, question_retention_days: int = 90) -> None:
+    def __init__(
+        self,
+        advisor: Advisor,
+        engine: Engine,
+        question_retention_days: int = 90,
+        *,
+        default_timezone: str = "UTC",
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.advisor = advisor
         self.engine = engine
-        self.roadmaps = RoadmapService(engine, lambda: advisor.snapshot().roadmaps)
+        self.clock = clock
+        self.roadmaps = RoadmapService(
+            engine, lambda: advisor.snapshot().roadmaps, clock=clock, default_timezone=default_timezone
+        )
+        self.engagement = EngagementService(engine, self.roadmaps, clock=clock, default_timezone=default_timezone)
         self.members = MemberData(engine)
         self.moderation = Moderation(advisor, engine, retention_days=question_retention_days)
 
@@ -62,9 +77,17 @@ class Services:
         sources = [c.source for c in answer.citations]
         try:
             with transaction(self.engine) as session:
+                now = self.clock()
                 row = log_question(
-                    user_id, answer.question, answer.confidence, answer.abstained, session=session, sources=sources
+                    user_id,
+                    answer.question,
+                    answer.confidence,
+                    answer.abstained,
+                    session=session,
+                    sources=sources,
+                    now=now,
                 )
+                activity.record(user_id, self.engagement.default_timezone, now, session=session)  # streaks
         except InvalidInput:
             log.warning("Not logging a question from an invalid user id")
             return None

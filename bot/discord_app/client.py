@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.core.service import Services
 from bot.discord_app.cooldowns import UserCooldowns
 from bot.discord_app.moderation_tasks import REFRESH_SECONDS, ModerationTasks
+from bot.discord_app.reminders import SPACING_SECONDS, ReminderSender
 from bot.discord_app.votes import RecentVotes
 from bot.settings import Settings
 
@@ -58,7 +59,8 @@ class RoadmapBot(commands.Bot):
 
     `load_index=False` and `sync_on_start=False` serve the `sync` subcommand, which needs the
     command tree but neither the model nor a gateway connection (nor the background tasks).
-    `kb_refresh_seconds` is how often a build made by another process is looked for.
+    `kb_refresh_seconds` is how often a build made by another process is looked for;
+    `reminder_seconds` how often due reminders are looked for (default: the settings').
     """
 
     def __init__(
@@ -70,6 +72,8 @@ class RoadmapBot(commands.Bot):
         sync_on_start: bool = True,
         question_rate: tuple[int, float] = (QUESTIONS_PER_WINDOW, QUESTION_WINDOW_SECONDS),
         kb_refresh_seconds: float = REFRESH_SECONDS,
+        reminder_seconds: float | None = None,
+        reminder_spacing: float | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -86,6 +90,12 @@ class RoadmapBot(commands.Bot):
         self.moderation_tasks = ModerationTasks(
             services.moderation, watch=settings.watch_knowledge, refresh_seconds=kb_refresh_seconds
         )
+        self.reminders = ReminderSender(
+            self,
+            services,
+            poll_seconds=reminder_seconds or settings.reminder_poll_seconds,
+            spacing_seconds=SPACING_SECONDS if reminder_spacing is None else reminder_spacing,
+        )
 
     async def setup_hook(self) -> None:
         """Runs once, before the gateway connects: the first question must not pay for the model load."""
@@ -100,9 +110,11 @@ class RoadmapBot(commands.Bot):
             log.info("Synced %d application commands", len(synced))
         if self.load_index:
             self.moderation_tasks.start()
+            self.reminders.start()  # its first check waits for the gateway, then catches up once
 
     async def close(self) -> None:
-        """Background tasks end first: a reload in flight finishes before the connection closes."""
+        """Background tasks end first: a reload or a reminder in flight finishes before the connection closes."""
+        await self.reminders.stop()
         await self.moderation_tasks.stop()
         await super().close()
 

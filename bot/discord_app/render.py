@@ -108,6 +108,8 @@ def render_next_steps(
         lines.append("   Learn: " + _clip("; ".join(step.learn), 300))
         if step.articles:
             lines.append("   " + phrases.reading(step.articles, titles, DISCORD))
+        if step.note:
+            lines.append("   📝 Your note: " + escape(step.note, 300))
     return fit(lines, max_chars)
 
 

@@ -262,6 +262,34 @@ class PrerequisitesView(OwnerView):
         await interaction.edit_original_response(content=limits.clip(text, limits.CONTENT), view=None)
 
 
+class StudyThreadView(OwnerView):
+    """Under a peers list: one press opens a public thread for the step in this channel and posts who
+    is working on it (listed, never pinged)."""
+
+    def __init__(self, owner_id: int, name: str, intro: str, text: str) -> None:
+        super().__init__(owner_id)
+        self.name = limits.clip(limits.one_line(name), limits.THREAD_NAME)
+        self.intro = intro
+        self.text = text  # the message the button sits under, to append the thread to
+
+    @discord.ui.button(label="Open a study thread", style=discord.ButtonStyle.primary)
+    async def open_thread(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[StudyThreadView]
+    ) -> None:
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel):
+            await interaction.response.send_message("Study threads open in a server's text channel.", ephemeral=True)
+            return
+        await interaction.response.defer()
+        thread = await channel.create_thread(
+            name=self.name, type=discord.ChannelType.public_thread, auto_archive_duration=1440
+        )
+        await thread.send(self.intro)
+        self.stop()
+        text = limits.clip(f"{self.text}\nOpened {thread.mention}.", limits.CONTENT)
+        await interaction.edit_original_response(content=text, view=None)
+
+
 class ForgetView(OwnerView):
     """Erasing is irreversible, so it takes a second, deliberate press by the member themself."""
 

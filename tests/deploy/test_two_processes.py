@@ -14,6 +14,8 @@ from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
 from typing import Any
 
+from kb_fixtures import SMALL_DECISION
+from pg_server import PostgresServer
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -21,8 +23,6 @@ from bot.core.store import open_store, reading
 from bot.core.store.models import AnswerFeedback, QuestionLog, StepStatus
 from bot.settings import Settings
 from bot.wiring import open_services
-from kb_fixtures import SMALL_DECISION
-from pg_server import PostgresServer
 
 QUESTION = "How do I keep a proofing basket from sticking?"
 ANSWER = "Dust the basket with rice flour before the dough goes in; rice flour does not turn to glue."

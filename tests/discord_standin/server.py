@@ -217,6 +217,9 @@ class DiscordStandIn(PayloadBuilders):
         for channel in (category, self.channel, self.other_channel):
             self.guild.channels[channel.id] = channel
         self.dm_channels: dict[int, FakeChannel] = {}
+        # Users whose DMs are closed to the bot (privacy settings, or they blocked it): Discord answers
+        # a message to their DM channel with 403 50007 "Cannot send messages to this user".
+        self.closed_dms: set[int] = set()
 
         # Recorded state.
         self.requests: list[RecordedRequest] = []
@@ -502,6 +505,21 @@ class DiscordStandIn(PayloadBuilders):
             data = {**data, "content": "", "embeds": [], "attachments": [], "components": []}
             data.pop("poll", None)
         return data
+
+    def close_dms(self, user: FakeUser, closed: bool = True) -> None:
+        """Make messages to ``user``'s DM channel fail with 403 50007, as Discord does when a user
+        does not accept DMs from the bot (``closed=False`` opens them again)."""
+        if closed:
+            self.closed_dms.add(user.id)
+        else:
+            self.closed_dms.discard(user.id)
+
+    def dm_messages(self, user: FakeUser) -> list[RecordedRequest]:
+        """Messages the bot sent (or tried to send) to ``user``'s DM channel, oldest first."""
+        channel = self.dm_channels.get(user.id)
+        if channel is None:
+            return []
+        return [r for r in self.requests if r.kind == "channel_message" and r.channel_id == channel.id and r.done]
 
     def dm_channel_for(self, user: FakeUser) -> FakeChannel:
         """The DM channel between the bot and ``user`` (created on first use)."""
@@ -1070,6 +1088,8 @@ class DiscordStandIn(PayloadBuilders):
         channel = self._channel_or_404(request.match_info["channel_id"])
         if channel.type == CHANNEL_CATEGORY:
             raise StandInError(400, 50008, "Cannot send messages in a non-text channel")
+        if channel.type == CHANNEL_DM and any(u.id in self.closed_dms for u in channel.recipients):
+            raise StandInError(403, 50007, "Cannot send messages to this user")
         body = record.json if isinstance(record.json, dict) else {}
         self._validate_message(body, creating=True, files=record.files)
         extra: JSON = {}

@@ -42,6 +42,7 @@ class Marks:
             StepStatus.IN_PROGRESS: "[>]",
             StepStatus.SKIPPED: "[-]",
             StepStatus.TODO: "[ ]",
+            StepStatus.REVIEW: "[r]",
         }
     )
 
@@ -92,6 +93,8 @@ def status_change(change: StatusChange, m: Marks) -> list[str]:
         lines.append(f"({m.code(change.roadmap_id)} is now your goal: it is the only roadmap.)")
     if change.also_done:
         lines.append("Also marked done: " + ", ".join(m.code(s.id) for s in change.also_done) + ".")
+    if change.review_at is not None:
+        lines.append(f"A review reminder is set for {change.review_at.date().isoformat()}.")
     if change.open_prerequisites:
         listed = ", ".join(m.code(s.id) for s in change.open_prerequisites)
         lines.append(f"Note: its prerequisites are still open: {listed}.")
@@ -162,6 +165,6 @@ def show(view: RoadmapView, m: Marks, shown_prerequisites: int | None = None) ->
         done = sum(s.status.closed for s in stage.steps)
         lines.append(f"{m.heading(stage.title)} ({done}/{len(stage.steps)})")
         lines.extend(step_line(s, view.next_ids, m, shown_prerequisites) for s in stage.steps)
-    order = (StepStatus.DONE, StepStatus.IN_PROGRESS, StepStatus.SKIPPED, StepStatus.TODO)
+    order = (StepStatus.DONE, StepStatus.REVIEW, StepStatus.IN_PROGRESS, StepStatus.SKIPPED, StepStatus.TODO)
     lines.append(" · ".join(f"{m.status_marks[s]} {STATUS_WORDS[s]}" for s in order))
     return lines

@@ -13,6 +13,7 @@ STATUS_VERBS: dict[str, StepStatus] = {
     "done": StepStatus.DONE,
     "skip": StepStatus.SKIPPED,
     "undo": StepStatus.TODO,
+    "review": StepStatus.REVIEW,
 }
 """The verbs members use on every adapter (commands, buttons) and the status each one sets."""
 
@@ -21,6 +22,7 @@ STATUS_WORDS: dict[StepStatus, str] = {
     StepStatus.IN_PROGRESS: "in progress",
     StepStatus.SKIPPED: "skipped",
     StepStatus.TODO: "to do",
+    StepStatus.REVIEW: "done, to review",
 }
 """How a status reads in a sentence."""
 
@@ -87,6 +89,7 @@ class StatusChange(_Out):
     open_prerequisites: list[StepRef] = Field(description="Prerequisites (transitively) still open after the change.")
     also_done: list[StepRef] = Field(description="Prerequisites marked done along with the step.")
     goal_created: bool = Field(description="True when the only roadmap became the member's goal on the way.")
+    review_at: datetime | None = Field(default=None, description="When the spaced review reminder is due (review).")
 
 
 class NextStep(_Out):
@@ -103,6 +106,7 @@ class NextStep(_Out):
     done_when: list[str]
     articles: list[str]
     effort_hours: int
+    note: str | None = Field(default=None, description="The member's own note on the step.")
 
 
 class NextSteps(_Out):

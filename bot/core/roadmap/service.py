@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.core.engagement import activity
 from bot.core.errors import InvalidInput, NotFound
-from bot.core.knowledge.models import Roadmap
+from bot.core.knowledge.models import Roadmap, RoadmapStep
 from bot.core.roadmap import views
 from bot.core.roadmap.errors import NoGoal, NoRoadmaps, RoadmapGone, StepOnOtherRoadmap
 from bot.core.roadmap.graph import RoadmapGraph, StoredStatus
@@ -33,6 +34,7 @@ from bot.core.roadmap.schemas import (
     StatusChange,
     StepChoice,
 )
+from bot.core.store import engagement as engagement_store
 from bot.core.store import goals as store
 from bot.core.store.db import reading, transaction, utcnow
 from bot.core.store.models import Goal, StepStatus
@@ -40,6 +42,8 @@ from bot.core.store.validation import clean_note, validate_user_id
 from bot.core.text import shown
 
 MAX_TARGET_YEARS = 20
+REVIEW_DAYS = 7
+MAX_REVIEW_DAYS = 365
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -77,12 +81,18 @@ class RoadmapService:
         roadmaps: Callable[[], list[Roadmap]],
         *,
         clock: Callable[[], datetime] = utcnow,
+        default_timezone: str = "UTC",
     ) -> None:
         self._engine = engine
         self._roadmaps = roadmaps
         self._clock = clock
+        self.default_timezone = default_timezone
 
     # Roadmaps and goals
+
+    def roadmap_list(self) -> list[Roadmap]:
+        """The roadmaps served now (the knowledge can be reloaded live)."""
+        return list(self._roadmaps())
 
     def list_roadmaps(self) -> list[RoadmapInfo]:
         return [views.roadmap_info(r) for r in self._roadmaps()]
@@ -155,11 +165,22 @@ class RoadmapService:
     # Statuses
 
     def set_status(
-        self, user: str, step_id: str, status: StepStatus | str, with_prerequisites: bool = False
+        self,
+        user: str,
+        step_id: str,
+        status: StepStatus | str,
+        with_prerequisites: bool = False,
+        review_days: int | None = None,
     ) -> StatusChange:
-        """Mark a step. Open prerequisites do not block it; they are reported, or marked done on request."""
+        """Mark a step. Open prerequisites do not block it; they are reported, or marked done on request.
+
+        `review` marks it done and schedules a spaced review reminder `review_days` from now (default 7);
+        any other status cancels the step's review. A change counts as a day of activity (streaks).
+        """
         user = validate_user_id(user)
         status = self._status(status)
+        if review_days is not None and not 1 <= review_days <= MAX_REVIEW_DAYS:
+            raise InvalidInput(f"Review after 1 to {MAX_REVIEW_DAYS} days.")
         now = self._clock()
         with transaction(self._engine) as session:
             goal, roadmap, goal_created = self._goal_for_write(session, user)
@@ -179,6 +200,9 @@ class RoadmapService:
             store.write_status(goal.id, target, status, aliases=graph.by_id[target].aliases, session=session, now=now)
             statuses[target] = status
             still_open = graph.open_ancestors(target, statuses) if status is not StepStatus.TODO else []
+            review_at = self._review(session, user, roadmap.id, target, status, review_days, now)
+            if previous is not status or also_done:
+                activity.record(user, self.default_timezone, now, session=session)
             return StatusChange(
                 roadmap_id=roadmap.id,
                 step=views.step_ref(graph.by_id[target]),
@@ -188,7 +212,32 @@ class RoadmapService:
                 open_prerequisites=[views.step_ref(graph.by_id[i]) for i in still_open],
                 also_done=[views.step_ref(graph.by_id[i]) for i in also_done],
                 goal_created=goal_created,
+                review_at=review_at,
             )
+
+    @staticmethod
+    def _review(
+        session: Session, user: str, roadmap_id: str, step_id: str, status: StepStatus, days: int | None, now: datetime
+    ) -> datetime | None:
+        """Schedule the step's review reminder for `review`; cancel it for any other status."""
+        key = engagement_store.review_key(roadmap_id, step_id)
+        if status is not StepStatus.REVIEW:
+            engagement_store.cancel(user, key, session=session)
+            return None
+        interval = days or REVIEW_DAYS
+        due = now + timedelta(days=interval)
+        engagement_store.schedule(
+            user,
+            key,
+            engagement_store.REVIEW,
+            due,
+            session=session,
+            now=now,
+            roadmap_id=roadmap_id,
+            step_id=step_id,
+            interval_days=interval,
+        )
+        return due
 
     def undo(self, user: str, step_id: str) -> StatusChange:
         """Put a step back to todo, whatever it was."""
@@ -205,7 +254,8 @@ class RoadmapService:
             graph = RoadmapGraph(roadmap)
             statuses = graph.status_map(self._rows(session, graph, goal))
             others = self._other_roadmaps(session, user, roadmap.id) if graph.is_complete(statuses) else []
-            return views.next_steps(graph, statuses, limit, others)
+            notes = engagement_store.notes_for(user, roadmap.id, session=session)
+            return views.next_steps(graph, statuses, limit, others, notes)
 
     def progress(self, user: str) -> Progress:
         user = validate_user_id(user)
@@ -256,6 +306,14 @@ class RoadmapService:
                 choices.append((group, rank, choice))
         choices.sort(key=lambda c: (c[0], c[1]))  # stable: roadmap order within a rank
         return [c for _, _, c in choices][: max(0, min(limit, 25))]
+
+    def find_step(self, user: str, wanted: str) -> tuple[Roadmap, RoadmapStep]:
+        """A step of the member's active roadmap by id, former id or title (NotFound with suggestions)."""
+        user = validate_user_id(user)
+        with reading(self._engine) as session:
+            _, roadmap = self._active(session, user)
+        graph = RoadmapGraph(roadmap)
+        return roadmap, graph.by_id[self._find_step(graph, wanted)]
 
     # Helpers
 

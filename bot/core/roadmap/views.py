@@ -70,7 +70,13 @@ def why_next(graph: RoadmapGraph, step: RoadmapStep, status: StepStatus) -> str:
     return "A starting point: it needs nothing else first."
 
 
-def next_steps(graph: RoadmapGraph, statuses: StatusMap, limit: int, other_roadmaps: list[RoadmapRef]) -> NextSteps:
+def next_steps(
+    graph: RoadmapGraph,
+    statuses: StatusMap,
+    limit: int,
+    other_roadmaps: list[RoadmapRef],
+    notes: Mapping[str, str] | None = None,
+) -> NextSteps:
     stage_titles = {s.id: s.title for s in graph.roadmap.stages}
     chosen = graph.next_steps(statuses, limit)
     complete = graph.is_complete(statuses)
@@ -92,6 +98,7 @@ def next_steps(graph: RoadmapGraph, statuses: StatusMap, limit: int, other_roadm
                 done_when=list(s.done_when),
                 articles=list(s.articles),
                 effort_hours=s.effort_hours,
+                note=(notes or {}).get(s.id),
             )
             for s in chosen
         ],

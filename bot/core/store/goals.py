@@ -121,7 +121,8 @@ def write_status(
     elif status is StepStatus.IN_PROGRESS:
         row.started_at = row.started_at or now
         row.completed_at = None
-    elif previous != status or row.completed_at is None:
+    elif row.completed_at is None or (previous != status and not (previous.completed and status.completed)):
+        # Done and review are both "completed": moving between them keeps the day it was finished.
         row.completed_at = now
     if status != previous:
         row.updated_at = now

@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 USER_ID_MAX = 100
 NOTE_MAX = 500
 QUESTION_MAX = 4000
+STEP_NOTE_MAX = 1000
 
 
 class StepStatus(StrEnum):
@@ -23,11 +24,20 @@ class StepStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     SKIPPED = "skipped"
+    REVIEW = "review"  # done, and to be revisited: a spaced reminder is scheduled for it
 
     @property
     def closed(self) -> bool:
-        """Done and skipped both unblock the steps that build on this one."""
-        return self in (StepStatus.DONE, StepStatus.SKIPPED)
+        """Done, review and skipped all unblock the steps that build on this one."""
+        return self in (StepStatus.DONE, StepStatus.REVIEW, StepStatus.SKIPPED)
+
+    @property
+    def completed(self) -> bool:
+        """Learnt (done, or done and due for review): what the leaderboard counts; skipping is not learning."""
+        return self in (StepStatus.DONE, StepStatus.REVIEW)
+
+
+STEP_STATUS_CHECK = "status IN ('todo', 'in_progress', 'done', 'skipped', 'review')"
 
 
 class Goal(SQLModel, table=True):
@@ -66,7 +76,7 @@ class StepProgress(SQLModel, table=True):
     __tablename__ = "step_progress"
     __table_args__ = (
         UniqueConstraint("goal_id", "step_id", name="uq_step_progress_goal_step"),
-        CheckConstraint("status IN ('todo', 'in_progress', 'done', 'skipped')", name="ck_step_progress_status"),
+        CheckConstraint(STEP_STATUS_CHECK, name="ck_step_progress_status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -130,4 +140,101 @@ class KbAudit(SQLModel, table=True):
     created_at: datetime = Field(index=True)
 
 
-TABLES: tuple[type[SQLModel], ...] = (Goal, StepProgress, AnswerFeedback, QuestionLog, KbAudit)
+class MemberPrefs(SQLModel, table=True):
+    """A member's engagement settings: time zone and reminders, and whether a DM failed.
+
+    `remind_minute` is minutes after local midnight; `remind_weekday` (0 = Monday) only for weekly
+    reminders. `dm_notice_pending` says the member has not yet been told that reminders were turned
+    off because a DM could not be delivered.
+    """
+
+    __tablename__ = "member_prefs"
+    __table_args__ = (UniqueConstraint("user_id", name="uq_member_prefs_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=USER_ID_MAX)
+    timezone: str | None = Field(default=None, max_length=64)
+    remind_cadence: str = Field(default="off", max_length=16)
+    remind_minute: int = 18 * 60
+    remind_weekday: int | None = None
+    dm_failed_at: datetime | None = None
+    dm_notice_pending: bool = False
+    created_at: datetime
+    updated_at: datetime
+
+
+class Reminder(SQLModel, table=True):
+    """One scheduled delivery: a member's routine reminder (`key` "routine") or a step's review
+    (`key` "review:<roadmap>:<step>"). Due times live here so a restart loses none; a process claims
+    a due row (`claimed_by`, `claimed_at`) before sending, so two processes never send it twice.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_reminder_user_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=USER_ID_MAX, index=True)
+    key: str = Field(max_length=160)
+    kind: str = Field(max_length=16)
+    roadmap_id: str | None = Field(default=None, max_length=64)
+    step_id: str | None = Field(default=None, max_length=64)
+    interval_days: int | None = None
+    due_at: datetime = Field(index=True)
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = None
+    created_at: datetime
+
+
+class ActivityDay(SQLModel, table=True):
+    """A day (the member's local date) on which the member did something: streaks are made of these."""
+
+    __tablename__ = "activity_day"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_activity_day_user_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=USER_ID_MAX, index=True)
+    day: date
+    events: int = 1
+
+
+class StepNote(SQLModel, table=True):
+    """A member's private note (text, links) on one step of a roadmap."""
+
+    __tablename__ = "step_note"
+    __table_args__ = (UniqueConstraint("user_id", "roadmap_id", "step_id", name="uq_step_note_user_step"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=USER_ID_MAX, index=True)
+    roadmap_id: str = Field(max_length=64)
+    step_id: str = Field(max_length=64)
+    text: str = Field(max_length=STEP_NOTE_MAX)
+    created_at: datetime
+    updated_at: datetime
+
+
+class OptIn(SQLModel, table=True):
+    """A member's consent to appear in a community feature (`leaderboard`, `peers`) of one community
+    (`scope`: a Discord server's id). Nobody is listed anywhere without one of these rows."""
+
+    __tablename__ = "opt_in"
+    __table_args__ = (UniqueConstraint("user_id", "scope", "feature", name="uq_opt_in_user_scope_feature"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=USER_ID_MAX, index=True)
+    scope: str = Field(max_length=USER_ID_MAX, index=True)
+    feature: str = Field(max_length=16)
+    created_at: datetime
+
+
+TABLES: tuple[type[SQLModel], ...] = (
+    Goal,
+    StepProgress,
+    AnswerFeedback,
+    QuestionLog,
+    KbAudit,
+    MemberPrefs,
+    Reminder,
+    ActivityDay,
+    StepNote,
+    OptIn,
+)

@@ -10,7 +10,18 @@ from sqlmodel import Session, col, delete, select, update
 
 from bot.core.store.activity import feedback_sources, question_sources
 from bot.core.store.db import lock_member, scrub_after_commit, utcnow
-from bot.core.store.models import AnswerFeedback, Goal, KbAudit, QuestionLog, StepProgress
+from bot.core.store.models import (
+    ActivityDay,
+    AnswerFeedback,
+    Goal,
+    KbAudit,
+    MemberPrefs,
+    OptIn,
+    QuestionLog,
+    Reminder,
+    StepNote,
+    StepProgress,
+)
 
 FORGOTTEN_ACTOR = "(forgotten)"
 
@@ -24,17 +35,15 @@ class ForgetCounts(BaseModel):
     question_log: int = 0
     kb_audit_anonymized: int = 0
     votes_by_others_cleared: int = 0
+    member_prefs: int = 0
+    reminders: int = 0
+    activity_days: int = 0
+    step_notes: int = 0
+    opt_ins: int = 0
 
     @property
     def total(self) -> int:
-        return (
-            self.goals
-            + self.step_progress
-            + self.answer_feedback
-            + self.question_log
-            + self.kb_audit_anonymized
-            + self.votes_by_others_cleared
-        )
+        return sum(self.model_dump().values())
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -58,7 +67,7 @@ def export_user(user_id: str, *, session: Session) -> dict[str, Any]:
     )
     questions = session.exec(select(QuestionLog).where(QuestionLog.user_id == user_id).order_by(col(QuestionLog.id)))
     audit = session.exec(select(KbAudit).where(KbAudit.actor == user_id).order_by(col(KbAudit.id)))
-    return {
+    data: dict[str, Any] = {
         "user_id": user_id,
         "exported_at": utcnow().isoformat(),
         "goals": [
@@ -104,6 +113,52 @@ def export_user(user_id: str, *, session: Session) -> dict[str, Any]:
         ],
         "audit": [{"action": a.action, "detail": a.detail, "created_at": _iso(a.created_at)} for a in audit],
     }
+    data.update(_engagement(user_id, session))
+    return data
+
+
+def _engagement(user_id: str, session: Session) -> dict[str, Any]:
+    """Reminder settings, scheduled reminders, activity days, step notes and opt-ins."""
+    prefs = session.exec(select(MemberPrefs).where(MemberPrefs.user_id == user_id)).first()
+    reminders = session.exec(select(Reminder).where(Reminder.user_id == user_id).order_by(col(Reminder.id)))
+    days = session.exec(select(ActivityDay).where(ActivityDay.user_id == user_id).order_by(col(ActivityDay.day)))
+    notes = session.exec(select(StepNote).where(StepNote.user_id == user_id).order_by(col(StepNote.id)))
+    opt_ins = session.exec(select(OptIn).where(OptIn.user_id == user_id).order_by(col(OptIn.id)))
+    return {
+        "settings": None
+        if prefs is None
+        else {
+            "timezone": prefs.timezone,
+            "reminders": prefs.remind_cadence,
+            "reminder_minute": prefs.remind_minute,
+            "reminder_weekday": prefs.remind_weekday,
+            "dm_failed_at": _iso(prefs.dm_failed_at),
+            "created_at": _iso(prefs.created_at),
+            "updated_at": _iso(prefs.updated_at),
+        },
+        "reminders": [
+            {
+                "kind": r.kind,
+                "roadmap": r.roadmap_id,
+                "step": r.step_id,
+                "interval_days": r.interval_days,
+                "due_at": _iso(r.due_at),
+            }
+            for r in reminders
+        ],
+        "activity": [{"day": _iso(d.day), "events": d.events} for d in days],
+        "notes": [
+            {
+                "roadmap": n.roadmap_id,
+                "step": n.step_id,
+                "text": n.text,
+                "created_at": _iso(n.created_at),
+                "updated_at": _iso(n.updated_at),
+            }
+            for n in notes
+        ],
+        "opt_ins": [{"scope": o.scope, "feature": o.feature, "created_at": _iso(o.created_at)} for o in opt_ins],
+    }
 
 
 def forget_user(user_id: str, *, session: Session) -> ForgetCounts:
@@ -132,6 +187,12 @@ def forget_user(user_id: str, *, session: Session) -> ForgetCounts:
     counts.kb_audit_anonymized = _deleted(
         session, update(KbAudit).where(col(KbAudit.actor) == user_id).values(actor=FORGOTTEN_ACTOR)
     )
+    # Reminders in flight are deleted under their sender: its `finish` then finds nothing to reschedule.
+    counts.reminders = _deleted(session, delete(Reminder).where(col(Reminder.user_id) == user_id))
+    counts.member_prefs = _deleted(session, delete(MemberPrefs).where(col(MemberPrefs.user_id) == user_id))
+    counts.activity_days = _deleted(session, delete(ActivityDay).where(col(ActivityDay.user_id) == user_id))
+    counts.step_notes = _deleted(session, delete(StepNote).where(col(StepNote.user_id) == user_id))
+    counts.opt_ins = _deleted(session, delete(OptIn).where(col(OptIn.user_id) == user_id))
     scrub_after_commit(session)
     return counts
 

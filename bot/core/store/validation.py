@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from bot.core.errors import InvalidInput
-from bot.core.store.models import NOTE_MAX, USER_ID_MAX
+from bot.core.store.models import NOTE_MAX, STEP_NOTE_MAX, USER_ID_MAX
+from bot.core.text import strip_invisible
 
 
 def _has_control(text: str, allowed: str = "") -> bool:
@@ -35,6 +36,21 @@ def clean_note(note: str | None) -> str | None:
     if _has_control(note, allowed="\n\t"):
         raise InvalidInput("The note cannot contain control characters.")
     return note
+
+
+def clean_step_note(text: str | None) -> str | None:
+    """A step note: free text and links, trimmed and bounded; invisible and direction marks are dropped
+    (they could make a link read as another), other control characters refused."""
+    if text is None:
+        return None
+    if _has_control(text, allowed="\n\t\r"):
+        raise InvalidInput("The note cannot contain control characters.")
+    cleaned = strip_invisible(unicodedata.normalize("NFC", text).replace("\r\n", "\n"), keep="\n\t").strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > STEP_NOTE_MAX:
+        raise InvalidInput(f"The note is {len(cleaned)} characters; keep it under {STEP_NOTE_MAX}.")
+    return cleaned
 
 
 def clip(text: str, limit: int) -> str:

@@ -13,8 +13,9 @@ from bot.discord_app.client import Interaction, RoadmapBot
 from bot.discord_app.views import ForgetView
 
 FORGET_PROMPT = (
-    "This permanently deletes your goals, step progress, answer feedback and the questions you asked. "
-    "It cannot be undone. Forget everything about you?"
+    "This permanently deletes your goals, step progress, notes, reminders, streak history, leaderboard "
+    "and peer opt-ins, answer feedback and the questions you asked, and removes your name from FAQ "
+    "entries you added. It cannot be undone. Forget everything about you?"
 )
 
 

@@ -1,28 +1,43 @@
-"""`/roadmap …`: a member's goal, next steps, step statuses, progress and the whole roadmap.
+"""`/roadmap …`: a member's goal, next steps, step statuses, progress and the whole roadmap; and what
+keeps them going: reminders by DM, today's step, streaks, notes, the progress card, the leaderboard
+and study peers.
 
-Personal data is private by default: every reply is ephemeral unless the member passes `share`.
-Another member's progress is shown only to the caller (ephemeral, never shareable): seeing where a
-peer stands is useful, posting it to a channel is theirs to decide.
+Personal data is private by default: every reply is ephemeral unless the member passes `share`
+(notes are never shared). Another member's progress is shown only to the caller (ephemeral, never
+shareable): seeing where a peer stands is useful, posting it to a channel is theirs to decide. The
+leaderboard and the peers list show only members who opted in on that server.
 """
 
 from __future__ import annotations
 
+import io
+import logging
+import zoneinfo
 from collections.abc import Callable
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.engagement.schemas import WEEKDAYS, Feature, OptInChange, Peers
 from bot.core.errors import InvalidInput
 from bot.core.roadmap.errors import NoGoal
 from bot.core.roadmap.schemas import STATUS_WORDS
 from bot.core.store.models import StepStatus
+from bot.discord_app import engagement_render as keep
 from bot.discord_app import limits, render
 from bot.discord_app.client import Interaction, RoadmapBot
-from bot.discord_app.views import PrerequisitesView, StepButton, next_steps_text, next_steps_view
+from bot.discord_app.views import PrerequisitesView, StepButton, StudyThreadView, next_steps_text, next_steps_view
+
+log = logging.getLogger(__name__)
 
 SHARE = "Post the answer in the channel instead of only to you"
+STEP = "The step (type to search by title or id)"
 MAX_SHOW_PAGES = 5
+CARD_FILE = "roadmap-card.png"
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_ZONES: list[str] = []
 
 
 async def step_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -31,6 +46,22 @@ async def step_choices(interaction: Interaction, current: str) -> list[app_comma
     found = await bot.run_blocking(bot.services.roadmaps.search_steps, str(interaction.user.id), current)
     labels = ((f"{c.title} ({c.id}) · {STATUS_WORDS[c.status]}", c.id) for c in found)
     return [app_commands.Choice(name=n, value=v) for n, v in limits.choices(labels)]
+
+
+async def timezone_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """IANA zones containing what was typed (Europe/Paris for "paris")."""
+    if not _ZONES:
+        _ZONES.extend(sorted(zoneinfo.available_timezones()))
+    wanted = current.strip().lower().replace(" ", "_")
+    found = (z for z in _ZONES if wanted in z.lower()) if wanted else iter(["UTC", "Europe/London", "America/New_York"])
+    return [app_commands.Choice(name=n, value=v) for n, v in limits.choices((z, z) for z in found)]
+
+
+def community(interaction: Interaction) -> str:
+    """The server a community feature belongs to; in a DM there is none."""
+    if interaction.guild_id is None:
+        raise InvalidInput("The leaderboard and study peers belong to a server: use them there.")
+    return str(interaction.guild_id)
 
 
 async def roadmap_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -74,10 +105,14 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
         else:
             await interaction.followup.send(text, view=view)
 
-    async def _mark(self, interaction: Interaction, step: str, status: StepStatus) -> None:
+    async def _mark(
+        self, interaction: Interaction, step: str, status: StepStatus, review_days: int | None = None
+    ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         user = str(interaction.user.id)
-        change = await self.bot.run_blocking(self.bot.services.roadmaps.set_status, user, step, status)
+        change = await self.bot.run_blocking(
+            self.bot.services.roadmaps.set_status, user, step, status, review_days=review_days
+        )
         if change.open_prerequisites:  # start, done and skip alike: the button marks them and the step
             text = limits.clip(render.render_status_change(change), limits.CONTENT)
             view = PrerequisitesView(interaction.user.id, change.step.id, status)
@@ -108,6 +143,14 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
     @app_commands.autocomplete(step=step_choices)
     async def undo(self, interaction: Interaction, step: str) -> None:
         await self._mark(interaction, step, StepStatus.TODO)
+
+    @app_commands.command(name="review", description="Mark a step done, with a DM to review it after some days")
+    @app_commands.describe(step=STEP, days="Days until the review reminder (default 7; then spaced out)")
+    @app_commands.autocomplete(step=step_choices)
+    async def review(
+        self, interaction: Interaction, step: str, days: app_commands.Range[int, 1, 365] | None = None
+    ) -> None:
+        await self._mark(interaction, step, StepStatus.REVIEW, review_days=days)
 
     @app_commands.command(name="progress", description="How far you are (or, privately, another member)")
     @app_commands.describe(member="Whose progress (default: yours; another member's is shown only to you)", share=SHARE)
@@ -146,6 +189,112 @@ class Roadmap(commands.GroupCog, group_name="roadmap", group_description="Your l
             ]
         for page in pages:  # follow-ups after the first keep the deferral's visibility via `ephemeral`
             await interaction.followup.send(page, ephemeral=not share)
+
+    # -- keeping going ---------------------------------------------------------------------------
+
+    @app_commands.command(name="today", description="One concrete thing to do now, sized to your target date")
+    @app_commands.describe(share=SHARE)
+    async def today(self, interaction: Interaction, share: bool = False) -> None:
+        engagement, user = self.bot.services.engagement, str(interaction.user.id)
+        await self._reply(interaction, share, lambda: keep.today_text(engagement.today(user)))
+
+    @app_commands.command(name="streak", description="Your streak of active days and a 12-week heatmap")
+    @app_commands.describe(share=SHARE)
+    async def streak(self, interaction: Interaction, share: bool = False) -> None:
+        engagement, user = self.bot.services.engagement, str(interaction.user.id)
+        await self._reply(interaction, share, lambda: keep.streak_text(engagement.streak(user)))
+
+    @app_commands.command(name="note", description="Your private note on a step: see it, or save text and links")
+    @app_commands.describe(step=STEP, text="The note (leave out to see it)", clear="Remove the note")
+    @app_commands.autocomplete(step=step_choices)
+    async def note(
+        self,
+        interaction: Interaction,
+        step: str,
+        text: app_commands.Range[str, 1, 1000] | None = None,
+        clear: bool = False,
+    ) -> None:
+        engagement, user = self.bot.services.engagement, str(interaction.user.id)
+        await self._reply(interaction, False, lambda: keep.note_text(engagement.note(user, step, text, clear)))
+
+    @app_commands.command(name="card", description="Your progress as an image: stages, steps, percent and streak")
+    @app_commands.describe(share=SHARE)
+    async def card(self, interaction: Interaction, share: bool = False) -> None:
+        await interaction.response.defer(ephemeral=not share, thinking=True)
+        png = await self.bot.run_blocking(self.bot.services.engagement.card, str(interaction.user.id))
+        file = discord.File(io.BytesIO(png), filename=CARD_FILE, description="Roadmap progress card")
+        await interaction.followup.send(keep.card_caption(share), file=file)
+
+    @app_commands.command(name="remind", description="A DM with your next steps, daily or weekly at your time")
+    @app_commands.describe(
+        cadence="daily, weekly or off (leave out to see your settings)",
+        time="Local time of day, HH:MM (24-hour); default 18:00",
+        timezone="Your time zone, e.g. Europe/Paris (type to search)",
+        day="For weekly reminders: the day (default: today)",
+    )
+    @app_commands.autocomplete(timezone=timezone_choices)
+    async def remind(
+        self,
+        interaction: Interaction,
+        cadence: Literal["daily", "weekly", "off"] | None = None,
+        time: app_commands.Range[str, 1, 10] | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        day: Weekday | None = None,
+    ) -> None:
+        engagement, user = self.bot.services.engagement, str(interaction.user.id)
+
+        def work() -> str:
+            if cadence is None:
+                if time or timezone or day:
+                    raise InvalidInput("Say daily, weekly or off along with the time, time zone or day.")
+                return keep.settings_text(engagement.reminder_settings(user))
+            weekday = WEEKDAYS.index(day) if day else None
+            return keep.settings_text(engagement.set_reminders(user, cadence, time, timezone, weekday))
+
+        await self._reply(interaction, False, work)
+
+    @app_commands.command(name="leaderboard", description="Completed steps (effort-weighted) of members who opted in")
+    @app_commands.describe(join="True to appear on this server's leaderboard, False to leave it", share=SHARE)
+    async def leaderboard(self, interaction: Interaction, join: bool | None = None, share: bool = False) -> None:
+        scope, user = community(interaction), str(interaction.user.id)
+        engagement = self.bot.services.engagement
+
+        def work() -> str:
+            change = engagement.set_opt_in(user, scope, Feature.LEADERBOARD, join) if join is not None else None
+            return keep.leaderboard_text(engagement.leaderboard(scope, user), change)
+
+        await self._reply(interaction, share, work)
+
+    @app_commands.command(name="peers", description="Members of this server working on the same step (opt-in)")
+    @app_commands.describe(step="The step (default: the one you are on)", join="True to be listed, False to leave")
+    @app_commands.autocomplete(step=step_choices)
+    async def peers(self, interaction: Interaction, step: str | None = None, join: bool | None = None) -> None:
+        scope, user = community(interaction), str(interaction.user.id)
+        engagement = self.bot.services.engagement
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+        def work() -> tuple[Peers, OptInChange | None]:
+            change = engagement.set_opt_in(user, scope, Feature.PEERS, join) if join is not None else None
+            return engagement.peers(user, scope, step), change
+
+        found, change = await self.bot.run_blocking(work)
+        text = keep.peers_text(found, change)
+        if found.peers and found.step is not None and isinstance(interaction.channel, discord.TextChannel):
+            intro = keep.study_thread_intro(found, interaction.user.id)
+            view = StudyThreadView(interaction.user.id, f"Study: {found.step.title}", intro, text)
+            view.message = await interaction.followup.send(text, view=view, wait=True)
+        else:
+            await interaction.followup.send(text)
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: Interaction, command: Any) -> None:
+        """A member whose reminders went off because a DM failed is told at their next command."""
+        try:
+            pending = await self.bot.run_blocking(self.bot.services.engagement.take_dm_notice, str(interaction.user.id))
+            if pending:
+                await interaction.followup.send(keep.DM_NOTICE, ephemeral=True)
+        except Exception:
+            log.warning("Could not tell user %s their reminders are off", interaction.user.id, exc_info=True)
 
 
 async def setup(bot: RoadmapBot) -> None:

@@ -1,4 +1,4 @@
-"""Schema migrations on SQLite and PostgreSQL: 0001 -> head and 0002 -> head keep every row; the models and
+"""Schema migrations on SQLite and PostgreSQL: 0001, 0002 and 0003 -> head keep every row; the models and
 the migrations agree; constraints hold; SQLite's pragmas are on; processes racing to migrate are safe."""
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ def _rows(engine: Engine, table: str) -> list[tuple[object, ...]]:
         return [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
 
 
-def test_head_is_0003_and_fresh_store_reaches_it(engine: Engine) -> None:
-    assert head_revision() == "0003"
-    assert current_revision(engine) == "0003"
+def test_a_fresh_store_reaches_the_head(engine: Engine) -> None:
+    assert head_revision() >= "0004"
+    assert current_revision(engine) == head_revision()
     assert set(inspect(engine).get_table_names()) >= OUR_TABLES
 
 
@@ -69,7 +69,7 @@ def test_upgrade_from_0001_keeps_every_row(store_url: str) -> None:
     engine.dispose()
 
     upgraded = open_store(store_url)  # as the bot does on start
-    assert current_revision(upgraded) == "0003"
+    assert current_revision(upgraded) == head_revision()
     assert _rows(upgraded, "goal") == goals_before and len(goals_before) == 30
     assert _rows(upgraded, "step_progress") == progress_before and len(progress_before) == 150
     with transaction(upgraded) as session:  # the old rows read back through the models, the new tables work
@@ -105,7 +105,7 @@ def test_upgrade_from_0002_keeps_questions_and_feedback_and_never_reuses_ids(sto
     engine.dispose()
 
     upgraded = open_store(store_url)
-    assert current_revision(upgraded) == "0003"
+    assert current_revision(upgraded) == head_revision()
     # Same rows, same ids, the new columns empty.
     assert _rows(upgraded, "question_log") == [(*row, None) for row in questions_before]
     assert _rows(upgraded, "answer_feedback") == [(*row, None) for row in feedback_before]
@@ -130,6 +130,42 @@ def test_upgrade_from_0002_keeps_questions_and_feedback_and_never_reuses_ids(sto
         votes = list_feedback(utcnow().replace(year=2000), helpful=True, session=session)
         assert [(v.question_id, v.user_id) for v in votes if v.question_id is not None] == [(19, "voter")]
     migrate(upgraded)  # again: nothing to do
+    upgraded.dispose()
+
+
+def test_upgrade_from_0003_keeps_statuses_and_allows_review(store_url: str) -> None:
+    """0004 rebuilds step_progress for the `review` status (SQLite copies the table): rows and ids stay."""
+    engine = make_engine(store_url)
+    migrate(engine, "0003")
+    stamp = "2030-01-01 10:00:00.000000"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO goal (user_id, roadmap_id, active, created_at, updated_at) VALUES ('u', 'r', :a, :t, :t)"
+            ),
+            {"a": True, "t": stamp},
+        )
+        for n, status in enumerate(["todo", "in_progress", "done", "skipped"] * 3):
+            conn.execute(
+                text("INSERT INTO step_progress (goal_id, step_id, status, updated_at) VALUES (1, :s, :st, :t)"),
+                {"s": f"step-{n}", "st": status, "t": stamp},
+            )
+    before = _rows(engine, "step_progress")
+    engine.dispose()
+
+    upgraded = open_store(store_url)
+    assert current_revision(upgraded) == head_revision()
+    assert _rows(upgraded, "step_progress") == before
+    assert {"member_prefs", "reminder", "activity_day", "step_note", "opt_in"} <= set(
+        inspect(upgraded).get_table_names()
+    )
+    with upgraded.begin() as conn:
+        conn.execute(text("UPDATE step_progress SET status = 'review' WHERE id = 3"))
+    with pytest.raises(exc.IntegrityError), upgraded.begin() as conn:
+        conn.execute(text("UPDATE step_progress SET status = 'finished' WHERE id = 4"))
+    with upgraded.begin() as conn:  # the cascade from goals still holds after the copy
+        conn.execute(text("DELETE FROM goal"))
+        assert conn.execute(text("SELECT count(*) FROM step_progress")).scalar() == 0
     upgraded.dispose()
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine, inspect, text
 
+from bot.core.engagement.schemas import Feature
+from bot.core.engagement.service import EngagementService
 from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap.service import RoadmapService
 from bot.core.store import (
@@ -64,6 +66,12 @@ def _populate(engine: Engine, user: str) -> RoadmapService:
     service = RoadmapService(engine, lambda: [ROADMAP], clock=lambda: NOW)
     service.set_goal(user, "tiny", target_date=date(2030, 5, 1), note="note of " + user)
     service.set_status(user, "two", StepStatus.DONE, with_prerequisites=True)
+    engagement = EngagementService(engine, service, clock=lambda: NOW)
+    engagement.set_reminders(user, "weekly", "07:15", "Europe/Paris", "friday")
+    service.set_status(user, "one", StepStatus.REVIEW, review_days=5)
+    engagement.note(user, "one", f"private note of {user}: https://example.org")
+    engagement.set_opt_in(user, "guild-of-" + user, Feature.LEADERBOARD, True)
+    engagement.set_opt_in(user, "guild-of-" + user, Feature.PEERS, True)
     with transaction(engine) as session:
         record_feedback(user, f"question by {user}", ["a", "b"], False, session=session)
         log_question(user, f"asked by {user}", 0.4, False, session=session, sources=[f"source-of-{user}"])
@@ -123,11 +131,25 @@ def test_export_has_everything(engine: Engine) -> None:
             "updated_at": NOW.isoformat(),
         }
     ]
-    assert {(p["step"], p["status"]) for p in data["progress"]} == {("one", "done"), ("two", "done")}
+    assert {(p["step"], p["status"]) for p in data["progress"]} == {("one", "review"), ("two", "done")}
     assert data["feedback"][0]["sources"] == ["a", "b"] and not data["feedback"][0]["helpful"]
     assert data["questions"][0]["question"] == "asked by member-42"
     assert data["questions"][0]["sources"] == ["source-of-member-42"]
     assert data["audit"][0]["action"] == "faq.add"
+    assert data["settings"] is not None and data["settings"]["timezone"] == "Europe/Paris"
+    assert (data["settings"]["reminders"], data["settings"]["reminder_minute"]) == ("weekly", 7 * 60 + 15)
+    assert sorted(r["kind"] for r in data["reminders"]) == ["review", "routine"]
+    assert data["notes"] == [
+        {
+            "roadmap": "tiny",
+            "step": "one",
+            "text": "private note of member-42: https://example.org",
+            "created_at": NOW.isoformat(),
+            "updated_at": NOW.isoformat(),
+        }
+    ]
+    assert data["activity"] == [{"day": "2030-01-01", "events": 3}]  # two status changes and a note
+    assert sorted(o["feature"] for o in data["opt_ins"]) == ["leaderboard", "peers"]
 
 
 def test_forget_leaves_nothing_and_spares_others(engine: Engine) -> None:
@@ -138,13 +160,22 @@ def test_forget_leaves_nothing_and_spares_others(engine: Engine) -> None:
     counts = _forget(engine, "member-42")
     assert (counts.goals, counts.step_progress, counts.answer_feedback, counts.question_log) == (1, 2, 2, 2)
     assert counts.kb_audit_anonymized == 1
+    assert (counts.member_prefs, counts.reminders, counts.step_notes, counts.opt_ins, counts.activity_days) == (
+        1,
+        2,
+        1,
+        2,
+        1,
+    )
     assert _cells_mentioning(engine, "member-42") == []
+    assert _cells_mentioning(engine, "private note of member-42") == []
     after = _count_rows(engine)
     assert after["goal"] == before["goal"] - 1 and after["kb_audit"] == before["kb_audit"]
     other = _export(engine, "other-7")
     assert len(other["progress"]) == 2 and other["feedback"] and other["questions"] and other["audit"]
     empty = _export(engine, "member-42")
     assert [empty[k] for k in ("goals", "progress", "feedback", "questions", "audit")] == [[]] * 5
+    assert [empty[k] for k in ("reminders", "activity", "notes", "opt_ins")] == [[]] * 4 and empty["settings"] is None
     assert _forget(engine, "member-42").total == 0
     with transaction(engine) as session:
         # The other member's vote on the forgotten question stays theirs; the question can't be rated any more.
