@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     discord_outage: Literal["retry", "exit"] = Field(
         default="retry",
         description="When Discord cannot be reached: retry with backoff, or exit non-zero for a process supervisor.",
+    )
+    shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        le=4096,
+        description="Run as discord.py's AutoShardedBot over this many shards in all (large communities).",
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None,
+        description="The shards this process runs, e.g. 0,1 (default: all of SHARD_COUNT); needs SHARD_COUNT.",
     )
     moderator_role_id: int | None = None
     log_level: str = "INFO"
@@ -71,6 +81,33 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _blank_count_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """SHARD_IDS=0,1 (or 0 1); a blank value means every shard."""
+        if isinstance(value, str):
+            parts = [p for p in value.replace(",", " ").split() if p]
+            return parts or None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT (the number of shards across every process)")
+        wrong = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+        if wrong:
+            raise ValueError(f"SHARD_IDS must lie between 0 and {self.shard_count - 1} (SHARD_COUNT - 1); got {wrong}")
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError("SHARD_IDS lists a shard twice")
+        return self
 
     @field_validator("discord_guild_id", "moderator_role_id", mode="before")
     @classmethod

@@ -98,8 +98,9 @@ def settings_problems(exc: ValidationError) -> str:
     """One line: each bad variable by its environment name, with what is wrong."""
     parts = []
     for err in exc.errors():
-        name = "_".join(str(p) for p in err["loc"]).upper() or "settings"
-        parts.append(f"{name}: {str(err['msg']).removeprefix('Value error, ')}")
+        name = "_".join(str(p) for p in err["loc"]).upper()
+        message = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}: {message}" if name else message)  # a rule across settings names them itself
     return strip_invisible("; ".join(parts))
 
 

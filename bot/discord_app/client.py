@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import discord
 from discord import app_commands
@@ -80,6 +80,7 @@ class RoadmapBot(commands.Bot):
             intents=intents(),
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            **shard_options(self, settings),
         )
         self.settings = settings
         self.services = services
@@ -105,7 +106,7 @@ class RoadmapBot(commands.Bot):
             await asyncio.to_thread(self.services.advisor.warm_up)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        if self.sync_on_start:
+        if self.sync_on_start and runs_first_shard(self.settings):
             synced = await self.sync_commands()
             log.info("Synced %d application commands", len(synced))
         if self.load_index:
@@ -138,6 +139,33 @@ class RoadmapBot(commands.Bot):
         log.info(
             "Connected as %s (id %s) to %d server(s)", self.user, self.user.id if self.user else "?", len(self.guilds)
         )
+
+
+class ShardedRoadmapBot(RoadmapBot, commands.AutoShardedBot):
+    """The same bot over several gateway shards (SHARD_COUNT, SHARD_IDS): one process may run some
+    shards and other processes the rest; they share the database and the knowledge/index volumes.
+    Discord routes each server's events to one shard and direct messages to shard 0."""
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("Shard %d of %s ready", shard_id, self.shard_count)
+
+
+def shard_options(bot: discord.Client, settings: Settings) -> dict[str, Any]:
+    """discord.py's sharding arguments, for the sharded class only (a plain Client would misread them)."""
+    if not isinstance(bot, commands.AutoShardedBot) or settings.shard_count is None:
+        return {}
+    return {"shard_count": settings.shard_count, "shard_ids": settings.shard_ids}
+
+
+def runs_first_shard(settings: Settings) -> bool:
+    """One process registers the slash commands: the one with shard 0 (every process when unsharded)."""
+    return settings.shard_ids is None or 0 in settings.shard_ids
+
+
+def make_bot(settings: Settings, services: Services, **options: Any) -> RoadmapBot:
+    """The bot `roadmap-bot run` serves: sharded when SHARD_COUNT is set, else one gateway connection."""
+    cls = ShardedRoadmapBot if settings.shard_count is not None else RoadmapBot
+    return cls(settings, services, **options)
 
 
 Interaction = discord.Interaction[RoadmapBot]

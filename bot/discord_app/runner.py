@@ -17,7 +17,7 @@ import discord
 
 from bot.core.errors import RoadmapBotError
 from bot.core.service import Services
-from bot.discord_app.client import RoadmapBot
+from bot.discord_app.client import RoadmapBot, make_bot
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ async def serve(settings: Settings, services: Services, token: str, stop: asynci
     loop = asyncio.get_running_loop()
     installed = _install_signal_handlers(loop, stop)
     try:
-        async with RoadmapBot(settings, services) as bot:
+        async with make_bot(settings, services) as bot:
             gateway = asyncio.create_task(connect(bot, token, settings, stop), name="discord-gateway")
             stopping = asyncio.create_task(stop.wait(), name="discord-stop")
             await asyncio.wait({gateway, stopping}, return_when=asyncio.FIRST_COMPLETED)

@@ -104,6 +104,17 @@ def _invalid_form(problems: list[Problem]) -> StandInError:
     return StandInError(400, body["code"], body["message"], errors=body["errors"])
 
 
+def owns(shard: Any, guild_id: int | None) -> bool:
+    """Whether a connection identified with ``shard`` ([id, count], or None: unsharded) gets the
+    events of ``guild_id`` (None: a direct message, which Discord sends to shard 0 only)."""
+    if not shard:
+        return True
+    shard_id, count = int(shard[0]), int(shard[1])
+    if guild_id is None:
+        return shard_id == 0
+    return (guild_id >> 22) % count == shard_id
+
+
 @dataclass
 class GatewayConnection:
     """One bot websocket connected to the stand-in's gateway."""
@@ -163,6 +174,10 @@ class DiscordStandIn(PayloadBuilders):
         approved_privileged_intents: privileged intents the app is "approved" for; identifying with
             others closes the gateway with 4014 like Discord does. Default: all approved.
         validate: enforce Discord's message/embed/component/choice/modal/command limits (400 50035).
+        guild_id: the guild's id (default: a fresh snowflake); its shard is ``(guild_id >> 22) % count``.
+        shards: the shard count ``GET /gateway/bot`` recommends. Connections that identify with
+            ``shard: [id, count]`` get READY/GUILD_CREATE and events only for the guilds their shard
+            owns, and direct messages only on shard 0, as Discord routes them.
     """
 
     def __init__(
@@ -178,6 +193,8 @@ class DiscordStandIn(PayloadBuilders):
         require_synced_commands: bool = True,
         guild_name: str = "Roadmap Test Guild",
         bot_name: str = "roadmap-bot",
+        guild_id: int | None = None,
+        shards: int = 1,
     ) -> None:
         self.token = token
         self.check_token = check_token
@@ -188,12 +205,13 @@ class DiscordStandIn(PayloadBuilders):
         self.validate = validate
         self.require_synced_commands = require_synced_commands
         self.bot: Any = None
+        self.shards = shards
 
         self.snowflake = SnowflakeFactory()
         self.bot_user = FakeUser(self.snowflake(), bot_name, bot=True)
         self.application_id = self.bot_user.id
         self.owner = FakeUser(self.snowflake(), "guild-owner", global_name="Guild Owner")
-        guild_id = self.snowflake()
+        guild_id = guild_id or self.snowflake()
         self.guild = FakeGuild(guild_id, guild_name, owner_id=self.owner.id)
         self.guild.roles[guild_id] = FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS, position=0)
         self.moderator_role = FakeRole(self.snowflake(), "Moderator", MODERATOR_PERMISSIONS, position=1, hoist=True)
@@ -420,6 +438,14 @@ class DiscordStandIn(PayloadBuilders):
                 return conn
         raise RuntimeError("no identified gateway connection; is the bot running (running_bot)?")
 
+    def shard_connection(self, shard_id: int) -> GatewayConnection | None:
+        """The identified connection of one shard, if it is up."""
+        for conn in self.connections:
+            shard = conn.identify.get("shard") if conn.identify else None
+            if conn.ready and not conn.closed and shard and int(shard[0]) == shard_id:
+                return conn
+        return None
+
     async def dispatch(self, event: str, data: JSON) -> bool:
         """Send a dispatch event to the connected bot. INTERACTION_CREATE is registered so callbacks
         can be matched; MESSAGE_CREATE is stored, filtered by intents (returns False if Discord would
@@ -491,6 +517,9 @@ class DiscordStandIn(PayloadBuilders):
         return record
 
     def _filter_event(self, conn: GatewayConnection, event: str, data: JSON) -> JSON | None:
+        shard = conn.identify.get("shard") if conn.identify else None
+        if not owns(shard, int(data["guild_id"]) if data.get("guild_id") else None):
+            return None  # another shard's guild, or a DM and this is not shard 0
         if event != "MESSAGE_CREATE":
             return data
         in_guild = bool(data.get("guild_id"))
@@ -706,7 +735,7 @@ class DiscordStandIn(PayloadBuilders):
     async def _get_gateway(self, request: web.Request) -> web.StreamResponse:
         self._rec(request, "gateway")
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return self._json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return self._json({"url": self.gateway_url, "shards": self.shards, "session_start_limit": limit})
 
     async def _application_info(self, request: web.Request) -> web.StreamResponse:
         self._rec(request, "application_info")
@@ -1260,8 +1289,9 @@ class DiscordStandIn(PayloadBuilders):
             conn.presence = data
         elif op == 6:
             if data and data.get("session_id") in {c.session_id for c in self.connections}:
-                conn.identify, conn.session_id = {"resumed": True}, data["session_id"]
                 previous = next(c for c in self.connections if c.session_id == data["session_id"])
+                shard = (previous.identify or {}).get("shard")
+                conn.identify, conn.session_id = {"resumed": True, "shard": shard}, data["session_id"]
                 conn.intents, conn.seq, conn.ready = previous.intents, int(data.get("seq") or 0), True
                 await conn.dispatch("RESUMED", {"_trace": ["standin"]})
             else:
@@ -1278,10 +1308,11 @@ class DiscordStandIn(PayloadBuilders):
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         conn.identify, conn.intents, conn.session_id = data, intents, uuid.uuid4().hex
+        owns_guild = owns(data.get("shard"), self.guild.id)
         ready: JSON = {
             "v": discord.http.INTERNAL_API_VERSION,
             "user": self._me_payload(),
-            "guilds": [{"id": str(self.guild.id), "unavailable": True}],
+            "guilds": [{"id": str(self.guild.id), "unavailable": True}] if owns_guild else [],
             "session_id": conn.session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": self._application_flags()},
@@ -1296,7 +1327,8 @@ class DiscordStandIn(PayloadBuilders):
         if data.get("shard") is not None:
             ready["shard"] = data["shard"]
         await conn.dispatch("READY", ready)
-        await conn.dispatch("GUILD_CREATE", self.guild.to_payload())
+        if owns_guild:
+            await conn.dispatch("GUILD_CREATE", self.guild.to_payload())
         conn.ready = True
 
     async def _request_members(self, conn: GatewayConnection, data: JSON) -> None:
