@@ -50,7 +50,9 @@ OPTION_NUMBER = 10
 OPTION_ATTACHMENT = 11
 
 MessageRef = int | JSON | RecordedRequest
+GuildRef = bool | FakeGuild | int
 UserMention = re.compile(r"<@!?(\d+)>")
+RoleMention = re.compile(r"<@&(\d+)>")
 
 
 class PayloadBuilders:
@@ -62,6 +64,7 @@ class PayloadBuilders:
     application_id: int
     bot_user: FakeUser
     guild: FakeGuild
+    guilds: dict[int, FakeGuild]
     member: FakeUser
     channel: FakeChannel
     messages: dict[int, JSON]
@@ -80,9 +83,10 @@ class PayloadBuilders:
         """Resolve a preset/added user by object, id or username."""
         if isinstance(user_or_id, FakeUser):
             return user_or_id
-        for known in self.guild.members.values():
-            if known.id == user_or_id or known.username == user_or_id or str(known.id) == str(user_or_id):
-                return known
+        for guild in self.guilds.values():
+            for known in guild.members.values():
+                if known.id == user_or_id or known.username == user_or_id or str(known.id) == str(user_or_id):
+                    return known
         raise KeyError(f"unknown user {user_or_id!r}; members: {[u.username for u in self.guild.members.values()]}")
 
     def add_user(
@@ -92,63 +96,114 @@ class PayloadBuilders:
         roles: Sequence[FakeRole | int | str] = (),
         global_name: str | None = None,
         bot: bool = False,
+        guild: FakeGuild | int | None = None,
     ) -> FakeUser:
-        """Add a guild member (call before the bot connects to have it in GUILD_CREATE)."""
-        role_ids = [self._role(r).id for r in roles]
-        return self.guild.add_member(
-            FakeUser(self.snowflake(), username, global_name=global_name, bot=bot, role_ids=role_ids)
-        )
+        """Add a guild member (call before the bot connects to have it in GUILD_CREATE). ``guild``:
+        another guild (``add_guild``); ``roles`` are then that guild's roles."""
+        target = self._guild(guild)
+        role_ids = [self._role(r, target).id for r in roles]
+        user = FakeUser(self.snowflake(), username, global_name=global_name, bot=bot, role_ids=role_ids)
+        return target.add_member(user, roles=role_ids if target is not self.guild else None)
 
-    def add_role(self, name: str, permissions: int | discord.Permissions = 0) -> FakeRole:
+    def add_role(
+        self,
+        name: str,
+        permissions: int | discord.Permissions = 0,
+        *,
+        guild: FakeGuild | int | None = None,
+        mentionable: bool = False,
+    ) -> FakeRole:
         """Add a guild role (call before the bot connects to have it in GUILD_CREATE)."""
+        target = self._guild(guild)
         value = permissions.value if isinstance(permissions, discord.Permissions) else int(permissions)
-        role = FakeRole(self.snowflake(), name, value, position=len(self.guild.roles))
-        self.guild.roles[role.id] = role
+        role = FakeRole(self.snowflake(), name, value, position=len(target.roles), mentionable=mentionable)
+        target.roles[role.id] = role
         return role
 
-    def _role(self, role: FakeRole | int | str) -> FakeRole:
+    def _guild(self, guild: FakeGuild | int | None) -> FakeGuild:
+        if guild is None:
+            return self.guild
+        if isinstance(guild, FakeGuild):
+            return guild
+        return self.guilds[int(guild)]
+
+    def _role(self, role: FakeRole | int | str, guild: FakeGuild | None = None) -> FakeRole:
         if isinstance(role, FakeRole):
             return role
         if isinstance(role, str) and not role.isdigit():
-            return self.guild.role(role)
-        return self.guild.roles[int(role)]
+            return (guild or self.guild).role(role)
+        for g in (guild or self.guild, *self.guilds.values()):
+            if int(role) in g.roles:
+                return g.roles[int(role)]
+        raise KeyError(f"unknown role {role!r}")
 
-    def _channel(self, channel: FakeChannel | int | str | None) -> FakeChannel:
+    def _channel(self, channel: FakeChannel | int | str | None, guild: FakeGuild | None = None) -> FakeChannel:
         if channel is None:
-            return self.channel
+            return (guild or self.guild).default_channel or self.channel
         if isinstance(channel, FakeChannel):
             return channel
         if isinstance(channel, str) and not channel.isdigit():
-            return self.guild.channel(channel)
-        return self.guild.channels[int(channel)]
+            return (guild or self.guild).channel(channel)
+        for g in (guild or self.guild, *self.guilds.values()):
+            if int(channel) in g.channels:
+                return g.channels[int(channel)]
+        raise KeyError(f"unknown channel {channel!r}")
 
-    def find_command(self, name: str, *, guild: bool = True, type: int = 1) -> tuple[JSON | None, int | None]:
-        """The synced command schema named ``name`` and the guild id it is registered in (None = global)."""
-        if guild:
-            for cmd in self.guild_commands.get(self.guild.id, []):
+    def guild_of(self, channel: FakeChannel | int) -> FakeGuild | None:
+        """The guild a channel or thread belongs to (None for DM channels)."""
+        channel_id = channel.id if isinstance(channel, FakeChannel) else int(channel)
+        return next((g for g in self.guilds.values() if channel_id in g.channels), None)
+
+    def _target_guild(self, guild: GuildRef, channel: FakeChannel | int | str | None = None) -> FakeGuild | None:
+        """Resolve a builder's ``guild=`` (True: the primary guild, or the guild of ``channel``;
+        False: a DM; a FakeGuild or guild id: that guild)."""
+        if guild is False:
+            return None
+        if guild is True:
+            if isinstance(channel, (FakeChannel, int)) or (isinstance(channel, str) and channel.isdigit()):
+                found = self.guild_of(channel if isinstance(channel, FakeChannel) else int(channel))
+                if found is not None:
+                    return found
+            return self.guild
+        return self._guild(guild)
+
+    def find_command(self, name: str, *, guild: GuildRef = True, type: int = 1) -> tuple[JSON | None, int | None]:
+        """The synced command schema named ``name`` and the guild id it is registered in (None = global).
+        ``type``: 1 slash, 2 user context menu, 3 message context menu."""
+        target = self._target_guild(guild)
+        if target is not None:
+            for cmd in self.guild_commands.get(target.id, []):
                 if cmd["name"] == name and int(cmd.get("type", 1)) == type:
-                    return cmd, self.guild.id
+                    return cmd, target.id
         for cmd in self.global_commands:
             if cmd["name"] == name and int(cmd.get("type", 1)) == type:
                 return cmd, None
         return None, None
 
-    def command_names(self, guild: bool | int = True) -> set[str]:
-        """Names of synced commands: the test guild's (``True``), a guild id's, or global (``False``)."""
+    def command_names(self, guild: bool | int | FakeGuild = True, *, type: int | None = None) -> set[str]:
+        """Names of synced commands: the test guild's (``True``), a guild's/guild id's, or global
+        (``False``); ``type`` limits to one command type (1 slash, 2 user, 3 message)."""
         if guild is False:
-            return {c["name"] for c in self.global_commands}
-        guild_id = self.guild.id if guild is True else int(guild)
-        return {c["name"] for c in self.guild_commands.get(guild_id, [])}
+            cmds = self.global_commands
+        else:
+            guild_id = self.guild.id if guild is True else guild.id if isinstance(guild, FakeGuild) else int(guild)
+            cmds = self.guild_commands.get(guild_id, [])
+        return {c["name"] for c in cmds if type is None or int(c.get("type", 1)) == type}
 
-    def command_visible_to(self, name: str, user: FakeUser) -> bool:
-        """Whether Discord would show the synced command to ``user`` (``default_member_permissions``)."""
-        cmd, _ = self.find_command(name)
+    def command_visible_to(self, name: str, user: FakeUser, *, type: int = 1, guild: FakeGuild | None = None) -> bool:
+        """Whether Discord would show the synced command (``type`` 1 slash, 3 message menu) to ``user``
+        in ``guild``: ``default_member_permissions`` must be a subset of the member's permissions
+        ("0": administrators only; owners and ADMINISTRATOR always see everything)."""
+        target = guild or self.guild
+        cmd, _ = self.find_command(name, guild=target, type=type)
         if cmd is None:
             return False
         required = cmd.get("default_member_permissions")
         if required is None:
             return True
-        have = self.guild.permissions_for(user)
+        have = target.permissions_for(user)
+        if have == discord.Permissions.all().value:
+            return True
         return int(required) != 0 and (have & int(required)) == int(required)
 
     # ------------------------------------------------------------------ interactions
@@ -160,7 +215,7 @@ class PayloadBuilders:
         *,
         subcommand: str | None = None,
         user: FakeUser | None = None,
-        guild: bool = True,
+        guild: GuildRef = True,
         channel: FakeChannel | int | str | None = None,
         member_permissions: int | discord.Permissions | None = None,
         require_synced: bool | None = None,
@@ -171,7 +226,10 @@ class PayloadBuilders:
         ``subcommand`` is ``"sub"`` or ``"group sub"``. Option values are plain Python values;
         user/role/channel options accept a FakeUser/FakeRole/FakeChannel (or id) and are
         added to ``resolved``. ``member_permissions`` overrides the invoker's computed permissions.
+        ``guild``: True (the primary guild, or the guild of ``channel``), False (a DM), or another
+        guild (``standin.add_guild``); ``channel`` defaults to that guild's #general.
         """
+        guild = self._target_guild(guild, channel) or False
         data = self._command_data(name, options or {}, subcommand, None, guild, require_synced)
         return self._interaction(
             APPLICATION_COMMAND,
@@ -192,11 +250,12 @@ class PayloadBuilders:
         *,
         subcommand: str | None = None,
         user: FakeUser | None = None,
-        guild: bool = True,
+        guild: GuildRef = True,
         channel: FakeChannel | int | str | None = None,
         require_synced: bool | None = None,
     ) -> JSON:
         """An APPLICATION_COMMAND_AUTOCOMPLETE (type 4) payload: the user typed ``value`` into ``focused``."""
+        guild = self._target_guild(guild, channel) or False
         values = dict(options or {})
         values[focused] = value
         data = self._command_data(name, values, subcommand, focused, guild, require_synced)
@@ -247,7 +306,7 @@ class PayloadBuilders:
                     {5: OPTION_USER, 6: OPTION_ROLE, 7: OPTION_MENTIONABLE, 8: OPTION_CHANNEL}[component_type],
                     value,
                     resolved,
-                    True,
+                    self.guild_of(int(msg["channel_id"])),
                 )
             data["values"] = [str(getattr(v, "id", v)) for v in values]
             data["resolved"] = resolved
@@ -259,7 +318,7 @@ class PayloadBuilders:
         fields: Mapping[str, Any],
         *,
         user: FakeUser | None = None,
-        guild: bool | None = None,
+        guild: GuildRef | None = None,
         channel: FakeChannel | int | str | None = None,
     ) -> JSON:
         """A MODAL_SUBMIT (type 5) payload.
@@ -298,7 +357,7 @@ class PayloadBuilders:
             elif user is None and src.get("user"):
                 user = self.user(int(src["user"]["id"]))
             if guild is None:
-                guild = "guild_id" in src
+                guild = self.guilds[int(src["guild_id"])] if "guild_id" in src else False
             if channel is None and "guild_id" in src:
                 channel = int(src["channel_id"])
             message = src.get("message")
@@ -390,7 +449,8 @@ class PayloadBuilders:
     def _component_interaction(self, data: JSON, msg: JSON, user: FakeUser | None) -> JSON:
         in_guild = bool(msg.get("guild_id"))
         channel: FakeChannel | int | None = int(msg["channel_id"]) if in_guild else None
-        payload = self._interaction(MESSAGE_COMPONENT, data, user=user, guild=in_guild, channel=channel)
+        guild: GuildRef = self.guilds.get(int(msg["guild_id"]), True) if in_guild else False
+        payload = self._interaction(MESSAGE_COMPONENT, data, user=user, guild=guild, channel=channel)
         payload["message"] = msg
         return payload
 
@@ -400,12 +460,16 @@ class PayloadBuilders:
         data: JSON,
         *,
         user: FakeUser | None,
-        guild: bool,
+        guild: GuildRef,
         channel: FakeChannel | int | str | None = None,
         member_permissions: int | discord.Permissions | None = None,
         locale: str = "en-US",
     ) -> JSON:
+        """The common INTERACTION_CREATE envelope. In a guild, ``member.permissions`` and
+        ``app_permissions`` are the channel permissions (overwrites of the channel, or of a thread's
+        parent) of the invoker and of the bot."""
         user = user or self.member
+        target = self._target_guild(guild, channel)
         iid = self.snowflake()
         payload: JSON = {
             "id": str(iid),
@@ -419,23 +483,23 @@ class PayloadBuilders:
             "entitlement_sku_ids": [],
             "attachment_size_limit": 10 * 1024 * 1024,
         }
-        if guild:
-            ch = self._channel(channel)
+        if target is not None:
+            ch = self._channel(channel, target)
             if isinstance(member_permissions, discord.Permissions):
                 perms = member_permissions.value
             elif member_permissions is not None:
                 perms = int(member_permissions)
             else:
-                perms = self.guild.permissions_for(user)
+                perms = target.permissions_in(user, ch)
             payload.update(
-                guild_id=str(self.guild.id),
-                guild={"id": str(self.guild.id), "locale": "en-US", "features": []},
+                guild_id=str(target.id),
+                guild={"id": str(target.id), "locale": "en-US", "features": []},
                 guild_locale="en-US",
                 channel_id=str(ch.id),
                 channel=ch.to_resolved_payload(perms),
-                member=self.guild.member_payload(user, permissions=perms),
-                app_permissions=str(self.guild.permissions_for(self.bot_user)),
-                authorizing_integration_owners={"0": str(self.guild.id)},
+                member=target.member_payload(user, permissions=perms),
+                app_permissions=str(target.permissions_in(self.bot_user, ch)),
+                authorizing_integration_owners={"0": str(target.id)},
                 context=0,
             )
         else:
@@ -456,19 +520,21 @@ class PayloadBuilders:
         values: Mapping[str, Any],
         subcommand: str | None,
         focused: str | None,
-        guild: bool,
+        guild: GuildRef,
         require_synced: bool | None,
     ) -> JSON:
         schema, guild_id = self.find_command(name, guild=guild)
+        target = self._target_guild(guild)
         if schema is None:
             if self.require_synced_commands if require_synced is None else require_synced:
-                where = f"guild {self.guild.id} or global" if guild else "global"
+                where = f"guild {target.id} or global" if target else "global"
+                synced = sorted(self.command_names(target.id if target else self.guild.id))
                 raise LookupError(
-                    f"/{name} is not synced to the stand-in ({where}); synced: guild={sorted(self.command_names())}"
+                    f"/{name} is not synced to the stand-in ({where}); synced: guild={synced}"
                     f" global={sorted(self.command_names(False))}. Sync the tree (e.g. tree.copy_global_to(guild=g);"
                     " await tree.sync(guild=g)) or pass require_synced=False."
                 )
-            schema, guild_id = self._schema_from_tree(name, guild)
+            schema, guild_id = self._schema_from_tree(name, target)
         data: JSON = {"id": str(schema["id"]) if schema else str(self.snowflake()), "name": name, "type": 1}
         if guild_id is not None:
             data["guild_id"] = str(guild_id)
@@ -494,7 +560,7 @@ class PayloadBuilders:
         ):
             subs = [o["name"] for o in options_schema]
             raise ValueError(f"{path} needs a subcommand (subcommand=...); available: {subs}")
-        leaf = self._build_options(options_schema, values, focused, resolved, guild, path)
+        leaf = self._build_options(options_schema, values, focused, resolved, target, path)
         options = leaf
         for kind, part in reversed(chain):
             options = [{"type": kind, "name": part, "options": options}]
@@ -503,14 +569,14 @@ class PayloadBuilders:
             data["resolved"] = resolved
         return data
 
-    def _schema_from_tree(self, name: str, guild: bool) -> tuple[JSON | None, int | None]:
+    def _schema_from_tree(self, name: str, guild: FakeGuild | None) -> tuple[JSON | None, int | None]:
         tree = getattr(self.bot, "tree", None)
         if tree is None:
             return None, None
-        if guild:
-            cmd = tree.get_command(name, guild=discord.Object(self.guild.id))
+        if guild is not None:
+            cmd = tree.get_command(name, guild=discord.Object(guild.id))
             if cmd is not None:
-                return {"id": self.snowflake(), **cmd.to_dict(tree)}, self.guild.id
+                return {"id": self.snowflake(), **cmd.to_dict(tree)}, guild.id
         cmd = tree.get_command(name)
         if cmd is not None:
             return {"id": self.snowflake(), **cmd.to_dict(tree)}, None
@@ -529,7 +595,7 @@ class PayloadBuilders:
         values: Mapping[str, Any],
         focused: str | None,
         resolved: JSON,
-        guild: bool,
+        guild: FakeGuild | None,
         path: str,
     ) -> list[JSON]:
         options: list[JSON] = []
@@ -556,7 +622,7 @@ class PayloadBuilders:
                 raise ValueError(f"{path} is missing required option(s) {missing}")
         return options
 
-    def _resolve_value(self, opt_type: int, value: Any, resolved: JSON, guild: bool) -> Any:
+    def _resolve_value(self, opt_type: int, value: Any, resolved: JSON, guild: FakeGuild | None) -> Any:
         if opt_type == OPTION_STRING:
             return str(value)
         if opt_type == OPTION_INTEGER:
@@ -573,17 +639,17 @@ class PayloadBuilders:
                     raise
                 return self._resolve_value(OPTION_ROLE, value, resolved, guild)
             resolved.setdefault("users", {})[str(user.id)] = user.to_payload()
-            if guild and user.id in self.guild.members:
-                member = self.guild.member_payload(user, with_user=False, permissions=self.guild.permissions_for(user))
+            if guild is not None and user.id in guild.members:
+                member = guild.member_payload(user, with_user=False, permissions=guild.permissions_for(user))
                 resolved.setdefault("members", {})[str(user.id)] = member
             return str(user.id)
         if opt_type in (OPTION_ROLE, OPTION_MENTIONABLE):
-            role = self._role(value)
+            role = self._role(value, guild)
             resolved.setdefault("roles", {})[str(role.id)] = role.to_payload()
             return str(role.id)
         if opt_type == OPTION_CHANNEL:
-            channel = self._channel(value)
-            perms = self.guild.permissions_for(self.member)
+            channel = self._channel(value, guild)
+            perms = (guild or self.guild).permissions_in(self.member, channel)
             resolved.setdefault("channels", {})[str(channel.id)] = channel.to_resolved_payload(perms)
             return str(channel.id)
         raise ValueError(f"option type {opt_type} is not supported by the stand-in builders")
@@ -596,19 +662,23 @@ class PayloadBuilders:
         *,
         user: FakeUser | None = None,
         channel: FakeChannel | int | str | None = None,
-        guild: bool = True,
+        guild: GuildRef = True,
         mention_bot: bool = False,
         reply_to: MessageRef | None = None,
         embeds: Sequence[JSON] = (),
+        message_id: int | None = None,
     ) -> JSON:
         """A MESSAGE_CREATE payload from ``user`` (default: the ordinary member).
 
-        ``guild=False`` makes it a DM. ``mention_bot`` prefixes ``<@bot>`` and lists the bot in
-        ``mentions``; ``<@id>`` mentions of known users in ``content`` are resolved too.
-        ``reply_to`` makes it a reply (a reply to the bot's message pings, i.e. mentions, the bot).
+        ``guild=False`` makes it a DM; ``channel`` may be any guild's channel or a thread (forum post)
+        — the message then belongs to that channel's guild. ``mention_bot`` prefixes ``<@bot>`` and
+        lists the bot in ``mentions``; ``<@id>`` mentions of known users in ``content`` are resolved
+        too (``<@&id>`` into ``mention_roles``). ``reply_to`` makes it a reply (type 19, with
+        ``message_reference`` and ``referenced_message``; replying to the bot's message mentions it).
         """
         user = user or self.member
-        ch = self._channel(channel) if guild else self.dm_channel_for(user)
+        target = self._target_guild(guild, channel)
+        ch = self._channel(channel, target) if target is not None else self.dm_channel_for(user)
         if mention_bot and self.bot_user.mention not in content:
             content = f"{self.bot_user.mention} {content}".rstrip()
         mentioned: dict[int, FakeUser] = {}
@@ -618,7 +688,7 @@ class PayloadBuilders:
             except KeyError:
                 continue
         payload: JSON = {
-            "id": str(self.snowflake()),
+            "id": str(message_id or self.snowflake()),
             "channel_id": str(ch.id),
             "author": user.to_payload(),
             "content": content,
@@ -626,7 +696,7 @@ class PayloadBuilders:
             "edited_timestamp": None,
             "tts": False,
             "mention_everyone": False,
-            "mention_roles": [],
+            "mention_roles": [r for r in RoleMention.findall(content) if target is not None and int(r) in target.roles],
             "attachments": [],
             "embeds": list(embeds),
             "pinned": False,
@@ -644,16 +714,21 @@ class PayloadBuilders:
                 "channel_id": ref["channel_id"],
                 **({"guild_id": ref["guild_id"]} if ref.get("guild_id") else {}),
             }
-            payload["referenced_message"] = ref
+            # Discord nests the replied-to message one level deep only.
+            payload["referenced_message"] = {k: v for k, v in ref.items() if k != "referenced_message"}
             author_id = int(ref["author"]["id"])
             if author_id != user.id:
                 with contextlib.suppress(KeyError):
                     mentioned[author_id] = self.user(author_id)
-        if guild:
-            payload["guild_id"] = str(self.guild.id)
-            payload["member"] = self.guild.member_payload(user, with_user=False)
+        if target is not None:
+            payload["guild_id"] = str(target.id)
+            payload["member"] = target.member_payload(user, with_user=False)
             payload["mentions"] = [
-                {**m.to_payload(), "member": self.guild.member_payload(m, with_user=False)} for m in mentioned.values()
+                {
+                    **m.to_payload(),
+                    **({"member": target.member_payload(m, with_user=False)} if m.id in target.members else {}),
+                }
+                for m in mentioned.values()
             ]
         else:
             payload["mentions"] = [m.to_payload() for m in mentioned.values()]

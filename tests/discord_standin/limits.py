@@ -18,6 +18,7 @@ MAX_CONTENT = 2000
 MAX_EMBEDS = 10
 MAX_EMBED_TOTAL = 6000
 MAX_CHOICES = 25
+MAX_CONTEXT_MENUS = 15  # per type (USER / MESSAGE) and scope
 COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
 
 
@@ -149,11 +150,39 @@ def message_problems(body: Any, *, creating: bool, has_files: bool = False) -> l
     _max_len(problems, "content", content, MAX_CONTENT)
     problems += embed_problems(body.get("embeds"))
     problems += component_problems(body.get("components"), flags=int(body.get("flags") or 0))
+    problems += allowed_mentions_problems(body)
     if creating and not has_files:
         empty = not (isinstance(content, str) and content.strip())
         fields = ("embeds", "components", "attachments", "sticker_ids", "poll")
         if empty and not any(body.get(name) for name in fields):
             problems.append(Problem("_message", "EMPTY_MESSAGE", "Cannot send an empty message"))
+    return problems
+
+
+PARSE_TYPES = frozenset({"users", "roles", "everyone"})
+
+
+def allowed_mentions_problems(body: JSON) -> list[Problem]:
+    """Discord's 400s for a malformed ``allowed_mentions``: unknown ``parse`` types, ``parse``
+    containing "users"/"roles" together with a ``users``/``roles`` id list, lists over 100 ids."""
+    am = body.get("allowed_mentions")
+    if not isinstance(am, dict):
+        return []
+    problems: list[Problem] = []
+    parse = am.get("parse") or []
+    if any(value not in PARSE_TYPES for value in parse):
+        problems.append(
+            Problem("allowed_mentions.parse", "BASE_TYPE_CHOICES", f"Value must be one of {sorted(PARSE_TYPES)}.")
+        )
+    for kind in ("users", "roles"):
+        ids = am.get(kind)
+        if ids and kind in parse:
+            message = f'parse:["{kind}"] and {kind}: [ids] are mutually exclusive.'
+            problems.append(Problem("allowed_mentions", "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE", message))
+        if isinstance(ids, list) and len(ids) > 100:
+            problems.append(
+                Problem(f"allowed_mentions.{kind}", "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
+            )
     return problems
 
 
@@ -200,12 +229,24 @@ def command_problems(commands: Any) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, int]] = set()
     chat_inputs = 0
+    per_type: dict[int, int] = {}
     for i, cmd in enumerate(commands):
         name = cmd.get("name", "")
         ctype = int(cmd.get("type", 1))
+        per_type[ctype] = per_type.get(ctype, 0) + 1
         if (name, ctype) in seen:
             problems.append(Problem(f"{i}.name", "APPLICATION_COMMANDS_DUPLICATE_NAME", f"Duplicate name {name!r}"))
         seen.add((name, ctype))
+        if ctype in (2, 3):
+            # User/message context menus: any-case names with spaces, 1-32 chars; no description/options.
+            if not isinstance(name, str) or not 1 <= len(name) <= 32:
+                problems.append(Problem(f"{i}.name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."))
+            if cmd.get("description"):
+                problems.append(
+                    Problem(f"{i}.description", "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION", "Must be empty.")
+                )
+            if cmd.get("options"):
+                problems.append(Problem(f"{i}.options", "APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS", "Not allowed."))
         if ctype == 1:
             chat_inputs += 1
             if not COMMAND_NAME.match(name) or name != name.lower():
@@ -216,6 +257,9 @@ def command_problems(commands: Any) -> list[Problem]:
         problems += _option_problems(cmd.get("options") or [], f"{i}.options")
     if chat_inputs > 100:
         problems.append(Problem("_body", "BASE_TYPE_MAX_LENGTH", "Max 100 chat input commands."))
+    for ctype, label in ((2, "user"), (3, "message")):
+        if per_type.get(ctype, 0) > MAX_CONTEXT_MENUS:
+            problems.append(Problem("_body", "BASE_TYPE_MAX_LENGTH", f"Max {MAX_CONTEXT_MENUS} {label} commands."))
     return problems
 
 

@@ -40,8 +40,19 @@ SENDABLE_FLAGS = FLAG_SUPPRESS_EMBEDS | FLAG_EPHEMERAL | FLAG_SUPPRESS_NOTIFICAT
 CHANNEL_TEXT = 0
 CHANNEL_DM = 1
 CHANNEL_CATEGORY = 4
+CHANNEL_ANNOUNCEMENT_THREAD = 10
 CHANNEL_PUBLIC_THREAD = 11
 CHANNEL_PRIVATE_THREAD = 12
+CHANNEL_FORUM = 15
+THREAD_TYPES = (CHANNEL_ANNOUNCEMENT_THREAD, CHANNEL_PUBLIC_THREAD, CHANNEL_PRIVATE_THREAD)
+
+# More gateway intents.
+INTENT_GUILD_MESSAGE_REACTIONS = 1 << 10
+INTENT_DIRECT_MESSAGE_REACTIONS = 1 << 13
+
+# Permission bits the stand-in's rules look at.
+PERM_MENTION_EVERYONE = 1 << 17
+PERM_MANAGE_THREADS = 1 << 34
 
 EVERYONE_PERMISSIONS: int = discord.Permissions(
     view_channel=True,
@@ -174,8 +185,43 @@ class FakeRole:
 
 
 @dataclass
+class FakeForumTag:
+    """A forum channel's tag (``available_tags`` entry). ``moderated`` tags can only be applied by
+    members with MANAGE_THREADS, as on Discord."""
+
+    id: int
+    name: str
+    moderated: bool = False
+    emoji_id: int | None = None
+    emoji_name: str | None = None
+
+    def to_payload(self) -> JSON:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "moderated": self.moderated,
+            "emoji_id": str(self.emoji_id) if self.emoji_id else None,
+            "emoji_name": self.emoji_name,
+        }
+
+
+@dataclass
+class Overwrite:
+    """A channel permission overwrite for a role or a member (``type`` 0 = role, 1 = member)."""
+
+    id: int
+    type: int = 0
+    allow: int = 0
+    deny: int = 0
+
+    def to_payload(self) -> JSON:
+        return {"id": str(self.id), "type": self.type, "allow": str(self.allow), "deny": str(self.deny)}
+
+
+@dataclass
 class FakeChannel:
-    """A guild text/category channel, a thread, or a DM channel."""
+    """A guild text/category/forum channel, a thread (forum posts are public threads whose parent
+    is a forum), or a DM channel. ``overwrites`` apply to the channel and, for a parent, its threads."""
 
     id: int
     name: str
@@ -188,6 +234,17 @@ class FakeChannel:
     recipients: list[FakeUser] = field(default_factory=list)
     archived: bool = False
     created_at: str = field(default_factory=iso_now)
+    locked: bool = False
+    auto_archive_duration: int = 1440
+    archive_timestamp: str | None = None
+    rate_limit_per_user: int = 0
+    message_count: int = 0
+    total_message_sent: int = 0
+    last_message_id: int | None = None
+    thread_flags: int = 0
+    applied_tags: list[int] = field(default_factory=list)
+    available_tags: list[FakeForumTag] = field(default_factory=list)
+    overwrites: list[Overwrite] = field(default_factory=list)
 
     @property
     def mention(self) -> str:
@@ -195,7 +252,18 @@ class FakeChannel:
 
     @property
     def is_thread(self) -> bool:
-        return self.type in (CHANNEL_PUBLIC_THREAD, CHANNEL_PRIVATE_THREAD, 10)
+        return self.type in THREAD_TYPES
+
+    @property
+    def is_forum(self) -> bool:
+        return self.type == CHANNEL_FORUM
+
+    def tag(self, name_or_id: str | int) -> FakeForumTag:
+        """A forum's tag by name or id."""
+        for tag in self.available_tags:
+            if tag.name == name_or_id or tag.id == name_or_id or str(tag.id) == str(name_or_id):
+                return tag
+        raise KeyError(f"forum {self.name!r} has no tag {name_or_id!r}; tags: {[t.name for t in self.available_tags]}")
 
     def to_payload(self) -> JSON:
         if self.type == CHANNEL_DM:
@@ -218,23 +286,35 @@ class FakeChannel:
         if self.is_thread:
             payload.update(
                 owner_id=str(self.owner_id) if self.owner_id else None,
-                last_message_id=None,
-                rate_limit_per_user=0,
-                message_count=0,
+                last_message_id=str(self.last_message_id) if self.last_message_id else None,
+                rate_limit_per_user=self.rate_limit_per_user,
+                message_count=self.message_count,
                 member_count=1,
-                total_message_sent=0,
+                total_message_sent=self.total_message_sent,
+                flags=self.thread_flags,
+                applied_tags=[str(t) for t in self.applied_tags],
                 thread_metadata={
                     "archived": self.archived,
-                    "auto_archive_duration": 1440,
-                    "archive_timestamp": self.created_at,
-                    "locked": False,
+                    "auto_archive_duration": self.auto_archive_duration,
+                    "archive_timestamp": self.archive_timestamp or self.created_at,
+                    "locked": self.locked,
+                    "invitable": True,
                     "create_timestamp": self.created_at,
                 },
             )
             return payload
-        payload.update(position=self.position, permission_overwrites=[])
+        payload.update(position=self.position, permission_overwrites=[o.to_payload() for o in self.overwrites])
         if self.type != CHANNEL_CATEGORY:
-            payload.update(topic=self.topic, rate_limit_per_user=0, last_message_id=None)
+            payload.update(topic=self.topic, rate_limit_per_user=self.rate_limit_per_user, last_message_id=None)
+        if self.is_forum:
+            payload.update(
+                available_tags=[t.to_payload() for t in self.available_tags],
+                default_auto_archive_duration=1440,
+                default_thread_rate_limit_per_user=0,
+                default_reaction_emoji=None,
+                default_sort_order=None,
+                default_forum_layout=0,
+            )
         return payload
 
     def to_resolved_payload(self, permissions: int) -> JSON:
@@ -254,6 +334,14 @@ class FakeGuild:
     roles: dict[int, FakeRole] = field(default_factory=dict)
     channels: dict[int, FakeChannel] = field(default_factory=dict)
     members: dict[int, FakeUser] = field(default_factory=dict)
+    # Per-guild role ids of members, for users shared between guilds (``FakeUser.role_ids`` is the
+    # fallback: the primary guild's roles). Only roles that exist in this guild count.
+    member_roles: dict[int, list[int]] = field(default_factory=dict)
+    # Presets filled by the stand-in (the primary guild's are also ``standin.channel`` etc.).
+    default_channel: FakeChannel | None = None
+    forum: FakeChannel | None = None
+    moderator_role: FakeRole | None = None
+    bot_role: FakeRole | None = None
 
     @property
     def everyone(self) -> FakeRole:
@@ -273,27 +361,55 @@ class FakeGuild:
                 return channel
         raise KeyError(f"no channel named {name!r}; channels: {[c.name for c in self.channels.values()]}")
 
-    def add_member(self, user: FakeUser) -> FakeUser:
+    def add_member(self, user: FakeUser, roles: Iterable[FakeRole | int] | None = None) -> FakeUser:
+        """Make ``user`` a member; ``roles`` (this guild's) override ``user.role_ids`` here."""
         self.members[user.id] = user
+        if roles is not None:
+            self.member_roles[user.id] = [r.id if isinstance(r, FakeRole) else int(r) for r in roles]
         return user
 
+    def role_ids_of(self, user: FakeUser) -> list[int]:
+        """The ids of this guild's roles ``user`` holds (without @everyone)."""
+        ids = self.member_roles.get(user.id, user.role_ids)
+        return [r for r in ids if r in self.roles and r != self.id]
+
     def permissions_for(self, user: FakeUser) -> int:
-        """Guild-level permissions of ``user`` (no channel overwrites are modelled)."""
+        """Guild-level permissions of ``user`` (@everyone + its roles; owner/ADMINISTRATOR: all)."""
         if user.id == self.owner_id:
             return ALL_PERMISSIONS
         value = self.everyone.permissions
-        for role_id in user.role_ids:
-            role = self.roles.get(role_id)
-            if role is not None:
-                value |= role.permissions
+        for role_id in self.role_ids_of(user):
+            value |= self.roles[role_id].permissions
         if value & ADMINISTRATOR:
             return ALL_PERMISSIONS
         return value
 
+    def permissions_in(self, user: FakeUser, channel: FakeChannel | None) -> int:
+        """Channel permissions, with Discord's overwrite algorithm (@everyone overwrite, then the
+        member's roles' allow/deny, then the member overwrite). Threads use their parent's
+        overwrites, as on Discord; categories' overwrites are not inherited (not synced here)."""
+        base = self.permissions_for(user)
+        if base == ALL_PERMISSIONS or channel is None:
+            return base
+        if channel.is_thread and channel.parent_id in self.channels:
+            channel = self.channels[channel.parent_id]
+        by_id = {o.id: o for o in channel.overwrites}
+        if (everyone := by_id.get(self.id)) is not None:
+            base = (base & ~everyone.deny) | everyone.allow
+        allow = deny = 0
+        for role_id in self.role_ids_of(user):
+            if (ow := by_id.get(role_id)) is not None and ow.type == 0:
+                allow |= ow.allow
+                deny |= ow.deny
+        base = (base & ~deny) | allow
+        if (member := by_id.get(user.id)) is not None and member.type == 1:
+            base = (base & ~member.deny) | member.allow
+        return base
+
     def member_payload(self, user: FakeUser, *, with_user: bool = True, permissions: int | None = None) -> JSON:
         payload: JSON = {
             "nick": user.nick,
-            "roles": [str(r) for r in user.role_ids if r != self.id],
+            "roles": [str(r) for r in self.role_ids_of(user)],
             "joined_at": user.joined_at,
             "premium_since": None,
             "deaf": False,
@@ -357,7 +473,7 @@ class FakeGuild:
             voice_states=[],
             members=[self.member_payload(m) for m in self.members.values()],
             channels=[c.to_payload() for c in self.channels.values() if not c.is_thread],
-            threads=[c.to_payload() for c in self.channels.values() if c.is_thread],
+            threads=[c.to_payload() for c in self.channels.values() if c.is_thread and not c.archived],
             presences=[],
             stage_instances=[],
             guild_scheduled_events=[],

@@ -42,8 +42,9 @@ class RecordedRequest:
     ``kind`` classifies the route: ``login``, ``gateway``, ``application_info``, ``commands_sync``,
     ``commands_get``, ``callback``, ``followup``, ``original_get``/``original_edit``/``original_delete``,
     ``webhook_message_get``/``_edit``/``_delete``, ``channel_message``, ``message_edit``,
-    ``message_delete``, ``message_get``, ``thread_create``, ``typing``, ``reaction``, ``dm_create``,
-    ``fetch`` and ``unknown`` (no such route in the stand-in; answered with 404).
+    ``message_delete``, ``message_get``, ``thread_create``, ``forum_post`` (the bot starts a forum
+    post), ``channel_edit`` (``PATCH /channels/{id}``, e.g. thread tags), ``typing``, ``reaction``,
+    ``dm_create``, ``fetch`` and ``unknown`` (no such route in the stand-in; answered with 404).
 
     The message helpers (``content``, ``embeds``, ``flags``, ...) read what the bot *sent*: the
     ``data`` of an interaction callback, or the JSON body of any other message request.
@@ -66,6 +67,7 @@ class RecordedRequest:
     interaction_id: int | None = None
     created_message: JSON | None = None
     error: str | None = None
+    reaction: JSON | None = None  # the emoji of a ``reaction`` request
 
     @property
     def ok(self) -> bool:

@@ -24,7 +24,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from .server import DiscordStandIn
+from .server import DiscordStandIn, owns
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
 BotFactory = Callable[[], ClientT | Awaitable[ClientT]] | Callable[[DiscordStandIn], ClientT | Awaitable[ClientT]]
@@ -186,10 +186,20 @@ async def _wait_ready(bot: discord.Client, task: asyncio.Task[None], standin: Di
         raise TimeoutError(standin.report(f"bot not ready after {timeout}s"))
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 2.0
-    while bot.get_guild(standin.guild.id) is None:
+    while missing := _missing_guilds(bot, standin):
         if loop.time() > deadline:
-            raise TimeoutError(standin.report("bot is ready but never received the test guild"))
+            raise TimeoutError(standin.report(f"bot is ready but never received guild(s) {missing}"))
         await asyncio.sleep(0.01)
+
+
+def _missing_guilds(bot: discord.Client, standin: DiscordStandIn) -> list[int]:
+    """The primary guild, and other guilds (``add_guild``) a ready connection of the bot owns, that
+    discord.py has not loaded yet."""
+    shards = [c.identify.get("shard") for c in standin.connections if c.ready and not c.closed and c.identify]
+    wanted = [standin.guild.id] + [
+        g for g in standin.guilds if g != standin.guild.id and any(owns(shard, g) for shard in shards)
+    ]
+    return [g for g in wanted if (found := bot.get_guild(g)) is None or found.unavailable]
 
 
 async def _settle(standin: DiscordStandIn, timeout: float = 2.0) -> None:

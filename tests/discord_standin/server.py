@@ -5,8 +5,10 @@ application (whose bot user has the same id, as for modern Discord apps), one gu
 roles and members, and keeps every message the bot creates, so buttons on them can be pressed.
 Discord's server-side rules that commonly bite bots are emulated: the 3 s interaction-callback
 deadline, "already acknowledged", follow-ups before acknowledging, the first follow-up after a
-deferral replacing the "thinking" message, message/embed/component/choice limits, and the
-MESSAGE_CONTENT intent (message content is blanked for guild messages that don't mention the bot).
+deferral replacing the "thinking" message, message/embed/component/choice limits, malformed
+``allowed_mentions``, and the MESSAGE_CONTENT intent (content is blanked for guild messages,
+thread and forum messages included, that neither mention the bot nor are its own). Forums, thread
+edits, reactions, context menus, more guilds and ping accounting live in ``community.py``.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ import discord
 from aiohttp import BodyPartReader, WSMsgType, hdrs, web
 
 from .builders import PayloadBuilders
+from .community import CommunityMixin, intents_for_reactions
+from .errors import StandInError, invalid_form, missing_permissions
 from .limits import (
     Problem,
     autocomplete_problems,
     command_problems,
-    form_error_body,
     message_problems,
     modal_problems,
 )
@@ -39,6 +42,7 @@ from .payloads import (
     BOT_ROLE_PERMISSIONS,
     CHANNEL_CATEGORY,
     CHANNEL_DM,
+    CHANNEL_FORUM,
     CHANNEL_PUBLIC_THREAD,
     CHANNEL_TEXT,
     EVERYONE_PERMISSIONS,
@@ -52,6 +56,7 @@ from .payloads import (
     INTENT_MESSAGE_CONTENT,
     JSON,
     MODERATOR_PERMISSIONS,
+    PERM_MANAGE_THREADS,
     PRIVILEGED_INTENTS,
     SENDABLE_FLAGS,
     FakeChannel,
@@ -86,22 +91,6 @@ ALLOWED_CALLBACKS: dict[int, set[int]] = {
 _API_PREFIX = re.compile(r"^/api/v\d+")
 # aiohttp >= 3.12 warns about plain-string request keys.
 _RECORD_KEY: Any = web.RequestKey("standin_record", object) if hasattr(web, "RequestKey") else "standin_record"
-
-
-class StandInError(web.HTTPException):
-    """A Discord-style JSON error response (``{"code": ..., "message": ...}``)."""
-
-    def __init__(self, status: int, code: int, message: str, **extra: Any) -> None:
-        self.status_code = status
-        super().__init__(
-            body=json.dumps({"code": code, "message": message, **extra}).encode(),
-            headers={hdrs.CONTENT_TYPE: "application/json"},
-        )
-
-
-def _invalid_form(problems: list[Problem]) -> StandInError:
-    body = form_error_body(problems)
-    return StandInError(400, body["code"], body["message"], errors=body["errors"])
 
 
 def owns(shard: Any, guild_id: int | None) -> bool:
@@ -157,12 +146,21 @@ class GatewayConnection:
         await self.send({"op": 0, "t": event, "s": self.seq, "d": data})
 
 
-class DiscordStandIn(PayloadBuilders):
-    """Loopback Discord: REST routes + gateway websocket + a tiny world (one guild).
+class DiscordStandIn(CommunityMixin, PayloadBuilders):
+    """Loopback Discord: REST routes + gateway websocket + a tiny world (one guild, or more).
 
     Presets: ``bot_user`` (id == ``application_id``), ``owner``, ``member`` (ordinary user),
-    ``moderator`` (holds the "Moderator" role with MANAGE_GUILD etc.), ``guild``, ``channel``
-    (#general), ``other_channel`` (#roadmap-help), ``moderator_role``.
+    ``moderator`` (holds the "Moderator" role with MANAGE_GUILD, MANAGE_THREADS etc.), ``guild``,
+    ``channel`` (#general), ``other_channel`` (#roadmap-help), ``moderator_role``, ``bot_role`` (has
+    MANAGE_THREADS, not MENTION_EVERYONE/MANAGE_CHANNELS), ``forum`` ("help-forum", type 15, tags
+    "Solved" and "Needs human"; ``forum.tag("Solved")``), ``guilds`` (id -> FakeGuild, primary first).
+    Before the bot connects: ``add_user``, ``add_role``, ``add_forum`` (e.g. a forum without tags),
+    ``add_helper`` (-> ``helper``/``helper_role``: "Helper", no permissions), ``add_guild``.
+
+    Community API (community.py): ``create_forum_post``/``post_in_thread`` (user side),
+    ``message_command``/``user_command`` (context-menu interactions), ``add_reaction``/
+    ``remove_reaction``/``reactors``/``bot_reactions``, ``thread_edits``/``threads_in``, and
+    ``pinged``/``all_pings``/``ping_log`` (who the bot's messages notify, per ``allowed_mentions``).
 
     Parameters:
         token: the token the bot is expected to log in with.
@@ -178,6 +176,9 @@ class DiscordStandIn(PayloadBuilders):
         shards: the shard count ``GET /gateway/bot`` recommends. Connections that identify with
             ``shard: [id, count]`` get READY/GUILD_CREATE and events only for the guilds their shard
             owns, and direct messages only on shard 0, as Discord routes them.
+        extra_guilds: add that many more guilds (``add_guild``), each with its own roles, #general,
+            "help-forum" and the same preset users; builders take ``guild=`` to act in one.
+        forum: create the preset ``forum`` ("help-forum") in the primary guild.
     """
 
     def __init__(
@@ -195,6 +196,8 @@ class DiscordStandIn(PayloadBuilders):
         bot_name: str = "roadmap-bot",
         guild_id: int | None = None,
         shards: int = 1,
+        extra_guilds: int = 0,
+        forum: bool = True,
     ) -> None:
         self.token = token
         self.check_token = check_token
@@ -234,6 +237,16 @@ class DiscordStandIn(PayloadBuilders):
         )
         for channel in (category, self.channel, self.other_channel):
             self.guild.channels[channel.id] = channel
+        self.guild.default_channel = self.channel
+        self.guild.moderator_role, self.guild.bot_role = self.moderator_role, self.bot_role
+        self.guilds: dict[int, FakeGuild] = {self.guild.id: self.guild}
+        self.helper_role: FakeRole | None = None
+        self.helper: FakeUser | None = None
+        self.forum: FakeChannel | None = None
+        if forum:
+            self.forum = self.guild.forum = self.add_forum("help-forum", tags=["Solved", "Needs human"])
+        for index in range(extra_guilds):
+            self.add_guild(f"Extra Test Guild {index + 1}")
         self.dm_channels: dict[int, FakeChannel] = {}
         # Users whose DMs are closed to the bot (privacy settings, or they blocked it): Discord answers
         # a message to their DM channel with 403 50007 "Cannot send messages to this user".
@@ -254,6 +267,8 @@ class DiscordStandIn(PayloadBuilders):
         self.deleted_message_ids: list[int] = []
         self.interactions: dict[int, InteractionRecord] = {}
         self._tokens: dict[str, InteractionRecord] = {}
+        # (message id, emoji id or unicode name) -> ids of users who reacted, in order.
+        self.reactions: dict[tuple[int, str], list[int]] = {}
 
         self._watchers: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
         self._runner: web.AppRunner | None = None
@@ -456,7 +471,10 @@ class DiscordStandIn(PayloadBuilders):
         if event == "INTERACTION_CREATE":
             self._register_interaction(data)
         elif event == "MESSAGE_CREATE":
+            is_new = int(data["id"]) not in self.messages
             self.messages[int(data["id"])] = data
+            if is_new:
+                self._count_thread_message(data)
         delivered = False
         for conn in conns:
             payload = self._filter_event(conn, event, data)
@@ -520,19 +538,36 @@ class DiscordStandIn(PayloadBuilders):
         shard = conn.identify.get("shard") if conn.identify else None
         if not owns(shard, int(data["guild_id"]) if data.get("guild_id") else None):
             return None  # another shard's guild, or a DM and this is not shard 0
-        if event != "MESSAGE_CREATE":
-            return data
         in_guild = bool(data.get("guild_id"))
+        if event.startswith("MESSAGE_REACTION_"):
+            if not intents_for_reactions(conn.intents, in_guild):
+                reason = f"bot did not identify with the {'GUILD' if in_guild else 'DM'}_MESSAGE_REACTIONS intent"
+                self.undelivered.append((event, reason, data))
+                return None
+            return data
+        if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+            return data
         needed = INTENT_GUILD_MESSAGES if in_guild else INTENT_DIRECT_MESSAGES
         if not conn.intents & needed:
             reason = f"bot did not identify with the {'GUILD_MESSAGES' if in_guild else 'DIRECT_MESSAGES'} intent"
             self.undelivered.append((event, reason, data))
             return None
+        if in_guild and not conn.intents & INTENT_MESSAGE_CONTENT:
+            data = self._blank_content(data)
+        return data
+
+    def _blank_content(self, data: JSON) -> JSON:
+        """Discord without MESSAGE_CONTENT: guild messages (threads and forum starters included) lose
+        content, embeds, attachments, components and polls, unless they mention the bot or are its
+        own; a ``referenced_message`` is blanked by the same rule."""
         mentions_bot = any(int(m["id"]) == self.bot_user.id for m in data.get("mentions") or [])
-        own = int(data["author"]["id"]) == self.bot_user.id
-        if in_guild and not conn.intents & INTENT_MESSAGE_CONTENT and not mentions_bot and not own:
+        own = "author" in data and int(data["author"]["id"]) == self.bot_user.id
+        if not mentions_bot and not own:
             data = {**data, "content": "", "embeds": [], "attachments": [], "components": []}
             data.pop("poll", None)
+        referenced = data.get("referenced_message")
+        if isinstance(referenced, dict):
+            data = {**data, "referenced_message": self._blank_content(referenced)}
         return data
 
     def close_dms(self, user: FakeUser, closed: bool = True) -> None:
@@ -584,6 +619,7 @@ class DiscordStandIn(PayloadBuilders):
             ("PATCH", "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_message),
             ("DELETE", "/webhooks/{app_id}/{token}/messages/{message_id}", self._webhook_message),
             ("GET", "/channels/{channel_id}", self._get_channel),
+            ("PATCH", "/channels/{channel_id}", self._edit_channel),
             ("GET", "/channels/{channel_id}/messages", self._get_messages),
             ("POST", "/channels/{channel_id}/messages", self._post_message),
             ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message),
@@ -592,8 +628,8 @@ class DiscordStandIn(PayloadBuilders):
             ("POST", "/channels/{channel_id}/messages/{message_id}/threads", self._thread_from_message),
             ("POST", "/channels/{channel_id}/threads", self._thread_without_message),
             ("POST", "/channels/{channel_id}/typing", self._no_content("typing")),
-            ("PUT", f"{reaction}/@me", self._no_content("reaction")),
-            ("DELETE", f"{reaction}/@me", self._no_content("reaction")),
+            ("PUT", f"{reaction}/@me", self._bot_reaction),
+            ("DELETE", f"{reaction}/@me", self._bot_reaction),
             ("GET", "/guilds/{guild_id}", self._get_guild),
             ("GET", "/guilds/{guild_id}/channels", self._get_guild_channels),
             ("GET", "/guilds/{guild_id}/roles", self._get_guild_roles),
@@ -771,7 +807,7 @@ class DiscordStandIn(PayloadBuilders):
         guild_id = request.match_info.get("guild_id")
         if guild_id is None:
             return self.global_commands, None
-        if int(guild_id) != self.guild.id:
+        if int(guild_id) not in self.guilds:
             raise StandInError(403, 50001, "Missing Access")
         return self.guild_commands.setdefault(int(guild_id), []), int(guild_id)
 
@@ -801,7 +837,7 @@ class DiscordStandIn(PayloadBuilders):
         record = self._rec(request, "commands_sync")
         commands, guild_id = self._command_list(request)
         if self.validate and (problems := command_problems(record.json)):
-            raise _invalid_form(problems)
+            raise invalid_form(problems)
         new = [self._normalise_command(c, commands, guild_id) for c in record.json or []]
         commands[:] = new
         return self._json(new)
@@ -810,7 +846,7 @@ class DiscordStandIn(PayloadBuilders):
         record = self._rec(request, "commands_sync")
         commands, guild_id = self._command_list(request)
         if self.validate and (problems := command_problems([record.json])):
-            raise _invalid_form(problems)
+            raise invalid_form(problems)
         cmd = self._normalise_command(record.json, commands, guild_id)
         commands[:] = [c for c in commands if c["id"] != cmd["id"]] + [cmd]
         return self._json(cmd, status=201)
@@ -855,6 +891,8 @@ class DiscordStandIn(PayloadBuilders):
         if "poll" in body:
             message["poll"] = body["poll"]
         message.update(extra or {})
+        if author.id == self.bot_user.id:
+            self._fill_mentions(message, body)
         self.messages[int(message["id"])] = message
         return message
 
@@ -894,6 +932,8 @@ class DiscordStandIn(PayloadBuilders):
             flags = (flags & ~4) | (int(body["flags"]) & 4)  # only SUPPRESS_EMBEDS is editable
         message["flags"] = flags
         message["edited_timestamp"] = iso_now()
+        if "content" in body or "allowed_mentions" in body:
+            self._fill_mentions(message, {**body, "content": message.get("content")})
         return message
 
     def _interaction_metadata(self, record: InteractionRecord, **extra: Any) -> JSON:
@@ -914,7 +954,7 @@ class DiscordStandIn(PayloadBuilders):
 
     def _validate_message(self, body: Any, *, creating: bool, files: list[UploadedFile]) -> None:
         if self.validate and (problems := message_problems(body, creating=creating, has_files=bool(files))):
-            raise _invalid_form(problems)
+            raise invalid_form(problems)
 
     async def _callback(self, request: web.Request) -> web.StreamResponse:
         record = self._rec(request, "callback")
@@ -937,7 +977,7 @@ class DiscordStandIn(PayloadBuilders):
         if interaction.type == MODAL_SUBMIT and not interaction.payload.get("message"):
             allowed -= {6, 7}
         if ctype not in allowed:
-            raise _invalid_form(
+            raise invalid_form(
                 [Problem("type", "INTERACTION_CALLBACK_TYPE_INVALID", f"{ctype} not valid here: {sorted(allowed)}")]
             )
         channel_id = int(interaction.payload["channel_id"])
@@ -981,10 +1021,10 @@ class DiscordStandIn(PayloadBuilders):
             )
         elif ctype == 8:
             if self.validate and (problems := autocomplete_problems(data)):
-                raise _invalid_form(problems)
+                raise invalid_form(problems)
         elif ctype == 9:
             if self.validate and (problems := modal_problems(data)):
-                raise _invalid_form(problems)
+                raise invalid_form(problems)
             interaction.modal = data
         interaction.callback = record
         if message is not None:
@@ -1080,8 +1120,9 @@ class DiscordStandIn(PayloadBuilders):
     # ------------------------------------------------------------------ REST: channels & messages
 
     def _find_channel(self, channel_id: int) -> FakeChannel | None:
-        if channel_id in self.guild.channels:
-            return self.guild.channels[channel_id]
+        for guild in self.guilds.values():
+            if channel_id in guild.channels:
+                return guild.channels[channel_id]
         return next((c for c in self.dm_channels.values() if c.id == channel_id), None)
 
     def _channel_or_404(self, raw: str | int) -> FakeChannel:
@@ -1103,9 +1144,31 @@ class DiscordStandIn(PayloadBuilders):
     async def _get_messages(self, request: web.Request) -> web.StreamResponse:
         self._rec(request, "fetch")
         channel = self._channel_or_404(request.match_info["channel_id"])
-        limit = int(request.query.get("limit", 50))
-        found = [m for m in self.messages.values() if int(m["channel_id"]) == channel.id]
-        return self._json(sorted(found, key=lambda m: int(m["id"]), reverse=True)[:limit])
+        if channel.type in (CHANNEL_CATEGORY, CHANNEL_FORUM):
+            raise StandInError(400, 50024, "Cannot execute action on this channel type")
+        try:
+            limit = int(request.query.get("limit", 50))
+            before, after, around = (
+                int(request.query[k]) if k in request.query else None for k in ("before", "after", "around")
+            )
+        except ValueError:
+            raise invalid_form([Problem("limit", "NUMBER_TYPE_COERCE", "Value is not int.")]) from None
+        if not 1 <= limit <= 100:
+            raise invalid_form([Problem("limit", "NUMBER_TYPE_MAX", "int value should be between 1 and 100.")])
+        found = sorted(
+            (m for m in self.messages.values() if int(m["channel_id"]) == channel.id), key=lambda m: int(m["id"])
+        )
+        # Discord answers newest first; ``after`` returns the ``limit`` messages right after the id,
+        # ``around`` up to ``limit`` centred on it (the message itself included).
+        if after is not None:
+            page = [m for m in found if int(m["id"]) > after][:limit]
+        elif around is not None:
+            older = [m for m in found if int(m["id"]) < around][-(limit // 2) :] if limit > 1 else []
+            newer = [m for m in found if int(m["id"]) >= around][: limit - len(older)]
+            page = older + newer
+        else:
+            page = [m for m in found if before is None or int(m["id"]) < before][-limit:]
+        return self._json(list(reversed(page)))
 
     async def _get_message(self, request: web.Request) -> web.StreamResponse:
         self._rec(request, "message_get")
@@ -1115,8 +1178,14 @@ class DiscordStandIn(PayloadBuilders):
     async def _post_message(self, request: web.Request) -> web.StreamResponse:
         record = self._rec(request, "channel_message")
         channel = self._channel_or_404(request.match_info["channel_id"])
-        if channel.type == CHANNEL_CATEGORY:
+        if channel.type in (CHANNEL_CATEGORY, CHANNEL_FORUM):
+            # Forum channels only take posts (POST /channels/{forum}/threads), not messages.
             raise StandInError(400, 50008, "Cannot send messages in a non-text channel")
+        if channel.is_thread:
+            guild = self.guild_of(channel)
+            manage = guild is not None and guild.permissions_in(self.bot_user, channel) & PERM_MANAGE_THREADS
+            if channel.locked and not manage:
+                raise StandInError(400, 50083, "Thread is locked") if channel.archived else missing_permissions()
         if channel.type == CHANNEL_DM and any(u.id in self.closed_dms for u in channel.recipients):
             raise StandInError(403, 50007, "Cannot send messages to this user")
         body = record.json if isinstance(record.json, dict) else {}
@@ -1127,7 +1196,7 @@ class DiscordStandIn(PayloadBuilders):
         if isinstance(ref, dict) and ref.get("message_id"):
             referenced = self.messages.get(int(ref["message_id"]))
             if referenced is None and ref.get("fail_if_not_exists", True):
-                raise _invalid_form(
+                raise invalid_form(
                     [Problem("message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")]
                 )
             msg_type = 19
@@ -1149,6 +1218,9 @@ class DiscordStandIn(PayloadBuilders):
         if body.get("nonce") is not None:
             message["nonce"] = body["nonce"]
         record.created_message = message
+        if channel.is_thread:
+            await self._unarchive_for_message(channel)
+            self._count_thread_message(message)
         return self._json(message)
 
     async def _edit_message(self, request: web.Request) -> web.StreamResponse:
@@ -1170,10 +1242,11 @@ class DiscordStandIn(PayloadBuilders):
         return web.Response(status=204)
 
     async def _create_thread(self, parent: FakeChannel, name: str, *, thread_id: int | None = None) -> FakeChannel:
+        # (Forum posts go through ``_forum_thread``; threads cannot be nested.)
         if parent.type != CHANNEL_TEXT or parent.guild_id is None:
             raise StandInError(400, 50024, "Cannot execute action on this channel type")
         if not 1 <= len(name) <= 100:
-            raise _invalid_form([Problem("name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")])
+            raise invalid_form([Problem("name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")])
         thread = FakeChannel(
             thread_id or self.snowflake(),
             name,
@@ -1182,7 +1255,9 @@ class DiscordStandIn(PayloadBuilders):
             parent_id=parent.id,
             owner_id=self.bot_user.id,
         )
-        self.guild.channels[thread.id] = thread
+        guild = self.guild_of(parent)
+        assert guild is not None
+        guild.channels[thread.id] = thread
         payload = thread.to_payload()
         if self.connections:
             with contextlib.suppress(RuntimeError):
@@ -1205,6 +1280,8 @@ class DiscordStandIn(PayloadBuilders):
     async def _thread_without_message(self, request: web.Request) -> web.StreamResponse:
         record = self._rec(request, "thread_create")
         channel = self._channel_or_404(request.match_info["channel_id"])
+        if channel.is_forum:
+            return await self._forum_thread(request, record, channel)
         body = record.json if isinstance(record.json, dict) else {}
         thread = await self._create_thread(channel, str(body.get("name") or ""))
         if body.get("type") is not None:
@@ -1224,15 +1301,16 @@ class DiscordStandIn(PayloadBuilders):
         record = self._rec(request, "dm_create")
         recipient = (record.json or {}).get("recipient_id")
         try:
-            user = self.user(int(recipient))
+            user = self.user(int(str(recipient)))
         except (KeyError, TypeError, ValueError):
             raise StandInError(404, 10013, "Unknown User") from None
         return self._json(self.dm_channel_for(user).to_payload())
 
     def _guild_or_404(self, raw: str) -> FakeGuild:
-        if int(raw) != self.guild.id:
+        guild = self.guilds.get(int(raw))
+        if guild is None:
             raise StandInError(404, 10004, "Unknown Guild")
-        return self.guild
+        return guild
 
     async def _get_guild(self, request: web.Request) -> web.StreamResponse:
         self._rec(request, "fetch")
@@ -1308,11 +1386,11 @@ class DiscordStandIn(PayloadBuilders):
             await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         conn.identify, conn.intents, conn.session_id = data, intents, uuid.uuid4().hex
-        owns_guild = owns(data.get("shard"), self.guild.id)
+        owned = [g for g in self.guilds.values() if owns(data.get("shard"), g.id)]
         ready: JSON = {
             "v": discord.http.INTERNAL_API_VERSION,
             "user": self._me_payload(),
-            "guilds": [{"id": str(self.guild.id), "unavailable": True}] if owns_guild else [],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in owned],
             "session_id": conn.session_id,
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.application_id), "flags": self._application_flags()},
@@ -1327,16 +1405,18 @@ class DiscordStandIn(PayloadBuilders):
         if data.get("shard") is not None:
             ready["shard"] = data["shard"]
         await conn.dispatch("READY", ready)
-        if owns_guild:
-            await conn.dispatch("GUILD_CREATE", self.guild.to_payload())
+        for guild in owned:
+            await conn.dispatch("GUILD_CREATE", guild.to_payload())
         conn.ready = True
 
     async def _request_members(self, conn: GatewayConnection, data: JSON) -> None:
         user_ids = {int(u) for u in data.get("user_ids") or []}
         query = str(data.get("query") or "").lower()
+        raw_guild = data.get("guild_id")
+        guild = self.guilds.get(int(raw_guild), self.guild) if raw_guild else self.guild
         members = [
             m
-            for m in self.guild.members.values()
+            for m in guild.members.values()
             if (not user_ids or m.id in user_ids) and m.username.lower().startswith(query)
         ]
         limit = int(data.get("limit") or 0)
@@ -1345,8 +1425,8 @@ class DiscordStandIn(PayloadBuilders):
         await conn.dispatch(
             "GUILD_MEMBERS_CHUNK",
             {
-                "guild_id": str(self.guild.id),
-                "members": [self.guild.member_payload(m) for m in members],
+                "guild_id": str(guild.id),
+                "members": [guild.member_payload(m) for m in members],
                 "chunk_index": 0,
                 "chunk_count": 1,
                 "not_found": [],
