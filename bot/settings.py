@@ -58,6 +58,22 @@ class Settings(BaseSettings):
         description="Threads torch and FAISS use per encode; 1 keeps a question fast next to other busy processes.",
     )
 
+    message_content_intent: bool = Field(
+        default=False,
+        description="Request Discord's privileged Message Content intent (enable it in the Developer Portal "
+        "too): needed for `auto`/`threads` in text channels and to read forum posts' bodies and follow-ups.",
+    )
+    auto_answers_per_thread: int = Field(
+        default=3, ge=1, le=50, description="Automatic answers at most per forum thread (the post and follow-ups)."
+    )
+    auto_answers_per_member_hour: int = Field(
+        default=10, ge=1, le=500, description="Automatic answers at most per member per hour."
+    )
+    digest_weekday: int = Field(
+        default=0, ge=0, le=6, description="The day the weekly digest is posted (0 = Monday … 6 = Sunday), UTC."
+    )
+    digest_hour: int = Field(default=9, ge=0, le=23, description="The hour (UTC) the weekly digest is posted.")
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

@@ -29,6 +29,7 @@ def make_services(settings: Settings, embedder: Embedder | None = None) -> Servi
         open_store(settings.database_url),
         question_retention_days=settings.question_retention_days,
         default_timezone=settings.default_timezone,
+        default_moderator_role=settings.moderator_role_id,
     )
 
 

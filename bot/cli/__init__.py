@@ -19,7 +19,14 @@ log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot.cli import advisor_commands, discord_commands, kb_commands, ops_commands, roadmap_commands
+    from bot.cli import (
+        advisor_commands,
+        config_commands,
+        discord_commands,
+        kb_commands,
+        ops_commands,
+        roadmap_commands,
+    )
 
     parser = argparse.ArgumentParser(
         prog="roadmap-bot",
@@ -31,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     roadmap_commands.register(sub)
     discord_commands.register(sub)
     kb_commands.register(sub)
+    config_commands.register(sub)
     ops_commands.register(sub)
     return parser
 

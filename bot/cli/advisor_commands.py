@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ask.add_argument("--k", type=int, default=5, help="how many passages to return (1-20, default 5)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--batch", metavar="FILE", help="one question per line from FILE ('-' for stdin)")
+    ask.add_argument("--user", default=None, help="place each answer on this member's roadmap (their goal)")
     ask.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default=None, help=argparse.SUPPRESS)
     ask.set_defaults(func=cmd_ask, quiet_logs=True)
 
@@ -79,7 +80,8 @@ def _lines(path: str) -> Iterator[str]:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.wiring import make_advisor
+    from bot.cli import render
+    from bot.wiring import make_advisor, make_services
 
     if args.batch is not None and args.question is not None:
         raise InvalidInput("give either a QUESTION or --batch FILE, not both")
@@ -87,7 +89,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         raise InvalidInput('give a question, e.g. roadmap-bot ask "what should I learn first?"')
     if not 1 <= args.k <= 20:
         raise InvalidInput("--k must be between 1 and 20")
-    advisor = make_advisor(settings)
+    services = make_services(settings) if args.user else None  # the store only to read the member's goal
+    advisor = services.advisor if services is not None else make_advisor(settings)
     with build_progress(sys.stderr) as progress:
         advisor.ensure_index(notify=progress.notify, progress=progress.advance)
     if args.batch is None:
@@ -98,14 +101,25 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             if n >= MAX_BATCH_LINES:
                 raise InvalidInput(f"a batch holds at most {MAX_BATCH_LINES} questions")
             questions.append(line.rstrip("\n"))
-    # Encode in slices so a huge batch streams its answers instead of holding them all.
-    for start in range(0, len(questions), 64):
-        for answer in advisor.ask_many(questions[start : start + 64], k=args.k, mode=args.mode):
-            if args.json:
-                print_json(answer.contract(), indent=None)
-            else:
-                print(answer.answer + "\n", flush=True)
-    advisor.close()
+    try:
+        # Encode in slices so a huge batch streams its answers instead of holding them all.
+        for start in range(0, len(questions), 64):
+            for answer in advisor.ask_many(questions[start : start + 64], k=args.k, mode=args.mode):
+                if services is not None:
+                    answer = services.place_on_roadmap(answer, args.user)
+                if args.json:
+                    data = answer.contract()
+                    if answer.roadmap_context is not None:
+                        data["roadmap_context"] = answer.roadmap_context.model_dump(mode="json")
+                    print_json(data, indent=None)
+                else:
+                    context = render.step_context(answer.roadmap_context) if answer.roadmap_context else None
+                    print(answer.answer + (f"\n{context}" if context else "") + "\n", flush=True)
+    finally:
+        if services is not None:
+            services.close()
+        else:
+            advisor.close()
     return 0
 
 

@@ -37,12 +37,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     gaps = actions.add_parser("gaps", help="questions the bot answered badly, grouped, with the closest file")
     gaps.add_argument("--days", type=int, default=30, help="look back this many days (default 30)")
     gaps.add_argument("--limit", type=int, default=10, help="at most this many groups (default 10)")
+    _guild(gaps)
     _json(gaps)
     gaps.set_defaults(func=cmd_gaps)
 
     feedback = actions.add_parser("feedback", help="answers members voted unhelpful")
     feedback.add_argument("--days", type=int, default=30, help="look back this many days (default 30)")
     feedback.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    _guild(feedback)
     _json(feedback)
     feedback.set_defaults(func=cmd_feedback)
 
@@ -89,6 +91,10 @@ def _default_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except Exception:  # no passwd entry in some containers
         return "cli"
+
+
+def _guild(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--guild", type=int, default=None, help="only one Discord server's (default: every question)")
 
 
 @contextmanager
@@ -155,7 +161,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     with _moderation(settings) as moderation:
-        groups = moderation.gaps(days=args.days, limit=args.limit)
+        groups = moderation.gaps(days=args.days, limit=args.limit, guild_id=args.guild)
     if args.json:
         _print_json(groups)
         return 0
@@ -171,7 +177,7 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     with _moderation(settings) as moderation:
-        items = moderation.feedback(days=args.days, limit=args.limit)
+        items = moderation.feedback(days=args.days, limit=args.limit, guild_id=args.guild)
     if args.json:
         _print_json(items)
         return 0

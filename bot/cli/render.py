@@ -18,6 +18,7 @@ from bot.core.roadmap.schemas import (
     RoadmapInfo,
     RoadmapView,
     StatusChange,
+    StepContext,
 )
 from bot.core.store.models import StepStatus
 from bot.core.text import shown
@@ -132,3 +133,13 @@ def note(view: StepNoteView) -> str:
     lines = [("Saved your note on " if view.saved else "Your note on ") + f"{step}:"]
     lines += [shown(line, 1000) for line in view.text.splitlines()]
     return "\n".join(lines)
+
+
+def step_context(context: StepContext) -> str:
+    """The line under an answer for a member with a goal: the step it belongs to and what it builds on."""
+    line = f"On your roadmap: {context.step.title} (`{context.step.id}`)."
+    if context.missing:
+        titles = [s.title for s in context.missing]
+        names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        line += f" This builds on {names}, which you have not marked done (roadmap-bot roadmap done STEP --user ID)."
+    return line

@@ -4,7 +4,7 @@ Colour appears only when the output is a terminal (rich decides)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
@@ -25,6 +25,7 @@ from bot.core.roadmap.schemas import (
     RoadmapInfo,
     RoadmapView,
     StatusChange,
+    StepContext,
 )
 from bot.core.store.models import StepStatus
 from bot.core.text import shown
@@ -65,9 +66,25 @@ def answer(result: Answer) -> RenderableType:
         for s in result.suggestions:
             meant.append(f"\n• {s}")
         parts.append(Padding(meant, (1, 0, 0, 0), expand=False))
+    if result.roadmap_context is not None:
+        parts.append(Padding(Text(step_context(result.roadmap_context), style="italic"), (1, 0, 0, 0), expand=False))
     if result.note:
         parts.append(Text(f"({result.note})", style="dim"))
     return Group(*parts)
+
+
+def step_context(context: StepContext) -> str:
+    """Where the answer sits on the member's roadmap, and what it builds on that they have not done."""
+    line = f"On your roadmap: step “{context.step.title}” (/show lists them all)."
+    if context.missing:
+        names = _and(s.title for s in context.missing)
+        line += f" This builds on {names}, which you have not marked done (/done STEP)."
+    return line
+
+
+def _and(items: Iterable[str]) -> str:
+    names = list(items)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def faq_entry(entry: FaqEntry) -> RenderableType:

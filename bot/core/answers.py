@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from bot.core.knowledge.models import ScopeRule
 from bot.core.retrieval import Hit
+from bot.core.roadmap.schemas import StepContext
 from bot.core.text import clean_text
 
 MAX_QUESTION_CHARS = 1000
@@ -64,6 +65,9 @@ class Answer(BaseModel):
     reason: Reason = "answered"
     scope: str | None = Field(default=None, description="On a decline: the scope rule it matched, if any.")
     note: str | None = None
+    roadmap_context: StepContext | None = Field(
+        default=None, description="For a member with a goal: the roadmap step the best source belongs to."
+    )
 
     @property
     def answer(self) -> str:

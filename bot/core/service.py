@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.core.advisor import Advisor
-from bot.core.answers import Answer
+from bot.core.answers import Answer, clean_question
+from bot.core.community import CommunityConfig
+from bot.core.community.questions import follow_up_query
 from bot.core.engagement import activity
 from bot.core.engagement.service import EngagementService
 from bot.core.errors import InvalidInput, NotFound
@@ -36,6 +38,7 @@ class Services:
         question_retention_days: int = 90,
         *,
         default_timezone: str = "UTC",
+        default_moderator_role: int | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.advisor = advisor
@@ -47,6 +50,7 @@ class Services:
         self.engagement = EngagementService(engine, self.roadmaps, clock=clock, default_timezone=default_timezone)
         self.members = MemberData(engine)
         self.moderation = Moderation(advisor, engine, retention_days=question_retention_days)
+        self.community = CommunityConfig(engine, default_moderator_role=default_moderator_role, clock=clock)
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -58,20 +62,69 @@ class Services:
         return self.ask_logged(question, user_id, k=k)[0]
 
     def ask_logged(self, question: str, user_id: str | None, k: int = 5) -> tuple[Answer, int | None]:
-        """The answer and the id of its question_log row (None when not logged).
+        """The answer (placed on the member's roadmap) and the id of its question_log row (None when
+        not logged).
 
         The id is all a vote button needs to carry: the row keeps the question and the cited sources.
         """
         answer = self.advisor.ask(question, k=k)
-        return answer, self.log_answer(answer, user_id)
+        return self.finish_answer(answer, user_id)
 
     def submit(self, question: str, k: int = 5) -> Future[Answer]:
         """Queue a question for the advisor's next micro-batch without holding a thread while it waits:
-        async adapters `await asyncio.wrap_future(...)`, then log the answer with `log_answer`."""
+        async adapters `await asyncio.wrap_future(...)`, then call `finish_answer` in a thread."""
         return self.advisor.submit(question, k)
 
-    def log_answer(self, answer: Answer, user_id: str | None) -> int | None:
-        """Keep the question for the gaps report and for votes; returns its row id."""
+    def submit_follow_up(self, question: str, earlier: str, k: int = 5) -> Future[Answer]:
+        """Like `submit`, for a follow-up in a conversation: retrieval also reads the earlier question when
+        the follow-up does not stand on its own ("and for that?"); the answer names the follow-up."""
+        searched = follow_up_query(question, earlier)
+        asked, _ = clean_question(question)
+        inner = self.advisor.submit(searched, k)
+        outer: Future[Answer] = Future()
+
+        def relay(done: Future[Answer]) -> None:
+            error = done.exception()
+            if error is not None:
+                outer.set_exception(error)
+            else:
+                outer.set_result(done.result().model_copy(update={"question": asked or searched}))
+
+        inner.add_done_callback(relay)
+        return outer
+
+    def finish_answer(
+        self, answer: Answer, user_id: str | None, *, guild_id: int | None = None
+    ) -> tuple[Answer, int | None]:
+        """After the advisor answered: place the answer on the member's roadmap and log it (blocking,
+        the database); returns the answer to show and the logged question's id."""
+        placed = self.place_on_roadmap(answer, user_id)
+        return placed, self.log_answer(placed, user_id, guild_id=guild_id)
+
+    def place_on_roadmap(self, answer: Answer, user_id: str | None) -> Answer:
+        """For a member with a goal, the step the answer's best source explains (and its open
+        prerequisites), when that source is tied to roadmap steps; else the answer unchanged."""
+        if user_id is None or answer.abstained or not answer.citations:
+            return answer
+        steps = self.steps_explained_by(answer.citations[0].doc_id)
+        if not steps:
+            return answer
+        context = self.roadmaps.step_context(user_id, steps)
+        return answer.model_copy(update={"roadmap_context": context}) if context else answer
+
+    def steps_explained_by(self, doc_id: str) -> set[str]:
+        """Step ids tied to a knowledge document, from either side: the article's `steps`, or the steps
+        whose `articles` name it."""
+        kb = self.knowledge
+        article = kb.article(doc_id)
+        found = set(article.meta.steps) if article else set()
+        for roadmap in kb.roadmaps:
+            found.update(step.id for step in roadmap.steps if doc_id in step.articles)
+        return found
+
+    def log_answer(self, answer: Answer, user_id: str | None, *, guild_id: int | None = None) -> int | None:
+        """Keep the question (and the server it was asked in) for the gaps report and for votes;
+        returns its row id."""
         if user_id is None or not answer.question:
             return None
         sources = [c.source for c in answer.citations]
@@ -86,6 +139,7 @@ class Services:
                     session=session,
                     sources=sources,
                     now=now,
+                    guild_id=None if guild_id is None else str(guild_id),
                 )
                 activity.record(user_id, self.engagement.default_timezone, now, session=session)  # streaks
         except InvalidInput:

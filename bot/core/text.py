@@ -77,3 +77,23 @@ def clip(text: str, limit: int) -> str:
 def shown(text: str, limit: int = 60) -> str:
     """Member input quoted back in a message: one line, nothing invisible, clipped."""
     return clip(one_line(strip_invisible(text)), limit)
+
+
+_CUSTOM_EMOJI = re.compile(r"<a?(:\w+:)\d+>")
+_TIMESTAMP = re.compile(r"<t:(\d+)(?::\w)?>")
+_LINK = re.compile(r"\[([^\]\n]+)\]\((?:<)?(https?://[^)\s>]+)>?\)")
+_EMPHASIS = re.compile(r"(?<!\w)(\*\*\*|\*\*|__|~~|\|\||\*|_)(?=\S)(.+?)(?<=\S)\1(?!\w)", re.DOTALL)
+_CODE = re.compile(r"```[\w+-]*\n?|`")
+_LINE_MARKS = re.compile(r"^(?:#{1,3} |-# |>>> |> )", re.MULTILINE)
+
+
+def plain_text(text: str) -> str:
+    """A chat message as plain, multi-line text: mentions, chat markdown (emphasis, spoilers, code
+    marks, headings, quotes, masked links) and custom emoji ids removed, so it can seed a knowledge entry."""
+    text = _CUSTOM_EMOJI.sub(r"\1", _TIMESTAMP.sub("", text))
+    text = _LINK.sub(r"\1 (\2)", text)
+    text = _LINE_MARKS.sub("", _CODE.sub("", text))
+    previous = None
+    while previous != text:
+        previous, text = text, _EMPHASIS.sub(r"\2", text)
+    return clean_text(text, multiline=True)

@@ -1,13 +1,16 @@
 """The bot: receives Settings and Services, loads the model and index before it connects, then the cogs.
 
-No privileged intents: mentions and DMs carry their content without MESSAGE_CONTENT, and every
-other feature is a slash command. Nothing can ping from the bot's messages unless a call opts in.
+No privileged intents by default: mentions and DMs carry their content without MESSAGE_CONTENT, and
+every other feature is a slash command or a forum post's title. MESSAGE_CONTENT_INTENT=true asks for
+it (answering questions in `auto` text channels needs it). Nothing can ping from the bot's messages
+unless a call opts in: only the handoff to a server's helper role does, naming that role alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -15,7 +18,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.community.questions import RateLimits
 from bot.core.service import Services
+from bot.discord_app.channel_modes import ChannelModes
 from bot.discord_app.cooldowns import UserCooldowns
 from bot.discord_app.moderation_tasks import REFRESH_SECONDS, ModerationTasks
 from bot.discord_app.reminders import SPACING_SECONDS, ReminderSender
@@ -39,16 +44,18 @@ EXTENSIONS = (
     "bot.discord_app.cogs.privacy",
     "bot.discord_app.cogs.help",
     "bot.discord_app.cogs.kb",
+    "bot.discord_app.cogs.community",
 )
 
 QUESTIONS_PER_WINDOW = 3
 QUESTION_WINDOW_SECONDS = 30.0
 
 
-def intents() -> discord.Intents:
-    """Default intents (guilds, guild and DM messages) without the privileged message_content."""
+def intents(message_content: bool = False) -> discord.Intents:
+    """Default intents (guilds, guild and DM messages, reactions); the privileged message_content only
+    when the settings ask for it."""
     chosen = discord.Intents.default()
-    chosen.message_content = False
+    chosen.message_content = message_content
     chosen.members = False
     chosen.presences = False
     return chosen
@@ -77,7 +84,7 @@ class RoadmapBot(commands.Bot):
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents(),
+            intents=intents(settings.message_content_intent),
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             **shard_options(self, settings),
@@ -87,6 +94,10 @@ class RoadmapBot(commands.Bot):
         self.load_index = load_index
         self.sync_on_start = sync_on_start
         self.question_cooldowns = UserCooldowns(*question_rate)
+        self.channel_modes = ChannelModes(services.community)
+        self.auto_limits = RateLimits(
+            settings.auto_answers_per_thread, settings.auto_answers_per_member_hour, time.monotonic
+        )
         self.recent_votes = RecentVotes()
         self.moderation_tasks = ModerationTasks(
             services.moderation, watch=settings.watch_knowledge, refresh_seconds=kb_refresh_seconds

@@ -12,6 +12,7 @@ import discord
 
 from bot.core.answers import Answer, Citation
 from bot.core.knowledge.models import FaqEntry
+from bot.core.roadmap.schemas import StepContext
 from bot.discord_app import limits
 
 ANSWER_COLOUR = discord.Colour.blurple()
@@ -62,9 +63,22 @@ def answer_embed(answer: Answer, description_limit: int = limits.EMBED_DESCRIPTI
     if answer.suggestions:
         meant = limits.fit_lines((f"• {s}" for s in answer.suggestions), limits.FIELD_VALUE)
         embed.add_field(name="Did you mean", value=meant, inline=False)
+    if answer.roadmap_context is not None:
+        embed.add_field(name="On your roadmap", value=step_context_line(answer.roadmap_context), inline=False)
     if answer.note:
         embed.set_footer(text=limits.clip(answer.note, limits.FOOTER))
     return fit_embed(embed, answer.citations)
+
+
+def step_context_line(context: StepContext) -> str:
+    """Which step of the member's roadmap the answer belongs to, and what it builds on that they have not
+    marked done ("This builds on Statistics, which you have not marked done")."""
+    line = f"This is part of **{context.step.title}**."
+    if context.missing:
+        titles = [s.title for s in context.missing]
+        names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        line += f" This builds on {names}, which you have not marked done (`/roadmap done`)."
+    return limits.clip(line, limits.FIELD_VALUE)
 
 
 def fit_embed(embed: discord.Embed, citations: Sequence[Citation] = ()) -> discord.Embed:

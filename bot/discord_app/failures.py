@@ -21,6 +21,7 @@ from bot.discord_app.render import GOAL_COMMAND
 
 log = logging.getLogger(__name__)
 
+CHANNEL_NOT_HERE = "I can't find that channel in this server (or I can't see it); pick one of this server's channels."
 UNEXPECTED = "Something went wrong on my side. It has been logged; please try again later."
 
 
@@ -39,6 +40,8 @@ def describe(error: BaseException) -> tuple[str, bool]:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"You're asking quickly — try again in {max(1, math.ceil(error.retry_after))} s.", False
     if isinstance(error, app_commands.TransformerError):
+        if error.type is discord.AppCommandOptionType.channel:
+            return CHANNEL_NOT_HERE, False
         return "I couldn't understand one of the options you gave; please check it and try again.", False
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use that command here.", False

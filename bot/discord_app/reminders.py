@@ -11,11 +11,7 @@ reminders turned off, with a notice at their next command.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
-import socket
-import uuid
 
 import discord
 
@@ -23,6 +19,7 @@ from bot.core.engagement.schemas import DueReminder, ReminderMessage
 from bot.core.service import Services
 from bot.core.store.models import StepStatus
 from bot.discord_app.engagement_render import reminder_text
+from bot.discord_app.polling import PollingLoop
 from bot.discord_app.views import StepButton, fits, next_steps_view, step_custom_id
 
 log = logging.getLogger(__name__)
@@ -30,13 +27,7 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 30.0
 BATCH = 20
 SPACING_SECONDS = 0.5  # between two DMs: a restart's catch-up is a trickle, not a burst
-STOP_GRACE_SECONDS = 5.0
 CANNOT_DM = 50007
-
-
-def worker_name() -> str:
-    """Unique per loop: two bots in one process must not share a claim."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def reminder_view(owner_id: int, message: ReminderMessage) -> discord.ui.View | None:
@@ -50,8 +41,10 @@ def reminder_view(owner_id: int, message: ReminderMessage) -> discord.ui.View | 
     return view
 
 
-class ReminderSender:
+class ReminderSender(PollingLoop):
     """`start()` runs the loop, `stop()` ends it, `run_once()` checks once (tests drive it directly)."""
+
+    what = "checking reminders"
 
     def __init__(
         self,
@@ -62,52 +55,15 @@ class ReminderSender:
         batch: int = BATCH,
         spacing_seconds: float = SPACING_SECONDS,
     ) -> None:
-        self.client = client
+        super().__init__(client, poll_seconds)
         self.services = services
-        self.poll_seconds = poll_seconds
         self.batch = batch
         self.spacing_seconds = spacing_seconds
-        self.worker = worker_name()
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def start(self) -> None:
-        if self._task is None:
-            self._stop.clear()
-            self._task = asyncio.get_running_loop().create_task(self._loop(), name="reminders")
-
-    async def stop(self) -> None:
-        self._stop.set()
-        task, self._task = self._task, None
-        if task is None:
-            return
-        _, pending = await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
-        for left in pending:
-            left.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-
-    async def _loop(self) -> None:
-        await self.client.wait_until_ready()
-        failing = False
-        while not self._stop.is_set():
-            try:
-                while await self.run_once() >= self.batch and not self._stop.is_set():
-                    pass  # a full batch: more may be due (after downtime); keep going, spaced
-            except Exception:
-                if not failing:
-                    log.exception("Checking reminders failed; retrying every %g s", self.poll_seconds)
-                failing = True
-            else:
-                if failing:
-                    log.info("Checking reminders works again")
-                failing = False
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self.poll_seconds)
+    async def check(self) -> None:
+        while await self.run_once() >= self.batch and not self.stopping:
+            pass  # a full batch: more may be due (after downtime); keep going, spaced
 
     async def run_once(self) -> int:
         """Claim what is due and deliver it; returns how many reminders were claimed."""

@@ -16,6 +16,7 @@ import re
 from typing import Any, Self
 
 import discord
+from discord.ext.commands import Bot
 
 from bot.core.roadmap.schemas import NextSteps
 from bot.core.store import VoteResult
@@ -127,6 +128,12 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
         if result is VoteResult.TOO_OLD:
             bot.recent_votes.discard(key)
         await interaction.followup.send(vote_reply(result, self.helpful), ephemeral=True)
+        if result is VoteResult.RECORDED:
+            # In a forum post the bot answers by itself, the poster's vote also tags it (or hands it over).
+            community = interaction.client.get_cog("Community") if isinstance(interaction.client, Bot) else None
+            after_vote = getattr(community, "after_vote", None)
+            if after_vote is not None:
+                await after_vote(interaction, self.helpful)
 
 
 def vote_reply(result: VoteResult, helpful: bool) -> str:

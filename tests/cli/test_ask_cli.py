@@ -122,3 +122,22 @@ def test_python_dash_m_bot_ask_json_end_to_end(built_small: tuple[Path, Path], t
     check_contract(obj, 5)
     assert obj["passages"][0]["source"] == "faq/best-night-sky.md"
     assert "Traceback" not in result.stderr
+
+
+def test_ask_for_a_member_names_the_step_of_their_roadmap(
+    env: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kb_fixtures import SMALL_DECISION
+
+    monkeypatch.setenv("DECISION_FILE", str(SMALL_DECISION))
+    question = "How do I proof and shape a sourdough loaf?"
+    assert main(["ask", "--user", "dana", question]) == 0
+    assert "On your roadmap" not in capsys.readouterr().out  # no goal: nothing extra
+    assert main(["roadmap", "done", "starter", "--user", "dana"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--user", "dana", question]) == 0
+    out = capsys.readouterr().out
+    assert "On your roadmap: Bake a first loaf (`first-loaf`). This builds on Gather basic tools, which you" in out
+    assert main(["ask", "--json", "--user", "dana", question]) == 0
+    context = json.loads(capsys.readouterr().out)["roadmap_context"]
+    assert context["step"]["id"] == "first-loaf" and [s["id"] for s in context["missing"]] == ["tools"]

@@ -21,10 +21,11 @@ def test_commands_lists_every_slash_command_with_its_options(
     assert main(["commands", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     by_command = {r["command"]: r for r in rows}
-    assert {c.split()[0] for c in by_command} == {"/ask", "/roadmap", "/faq", "/privacy", "/help", "/kb"}
+    assert {c.split()[0] for c in by_command} == {"/ask", "/roadmap", "/faq", "/privacy", "/help", "/kb", "/config"}
     goal = by_command["/roadmap goal"]
     assert goal["usage"] == "/roadmap goal <roadmap> [target_date]"
     assert [(o["name"], o["required"]) for o in goal["options"]] == [("roadmap", True), ("target_date", False)]
     assert by_command["/kb reload"]["moderators_only"] and not by_command["/ask"]["moderators_only"]
+    assert by_command["/config channel"]["moderators_only"]
     assert main(["commands"]) == 0
     assert "/roadmap goal <roadmap> [target_date]" in capsys.readouterr().out

@@ -117,3 +117,12 @@ def test_show_is_never_truncated(settings: Settings, embedder) -> None:  # type:
         assert step in text
     assert "done · " in text  # the legend, last line of /show
     no_discord_markup(text)
+
+
+def test_an_answer_names_the_step_it_belongs_to_for_a_member_with_a_goal(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    question = "How do I proof and shape a sourdough loaf?"
+    text = converse(settings, embedder, [question, "/goal home-skills", "/done starter", question, "/quit"])
+    assert text.count("On your roadmap") == 1  # not before the goal was chosen
+    flat = " ".join(text.split())
+    assert "On your roadmap: step “Bake a first loaf” (/show lists them all)." in flat
+    assert "This builds on Gather basic tools, which you have not marked done (/done STEP)." in flat

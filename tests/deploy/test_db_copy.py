@@ -17,6 +17,7 @@ from pg_server import PostgresServer
 from sqlalchemy import Engine, select, text
 
 from bot.cli import main
+from bot.core.community import CommunityConfig
 from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap.service import RoadmapService
 from bot.core.store import (
@@ -80,6 +81,11 @@ def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
         add_audit("mod-1", "faq.add", "faq/x.md", session=session)
         newest = log_question("bob", "deleted later", 0.1, True, session=session)
         session.delete(newest)  # its id must never be handed out again, in PostgreSQL either
+    # A server's settings (0005): snowflakes kept as text, so they survive any database's integers.
+    community = CommunityConfig(engine, clock=lambda: NOW)
+    community.update_guild(2**62 + 1, helper_role=2**62 + 2, digest_channel=2**62 + 3)
+    community.set_channel_mode(2**62 + 1, 2**62 + 4, "auto")
+    community.set_channel_mode(2**62 + 1, 2**62 + 5, "off")
     engine.dispose()
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
@@ -125,10 +131,12 @@ def test_copy_moves_every_row_and_prints_the_counts(
         "activity_day": 3,
         "step_note": 0,
         "opt_in": 0,
+        "guild_settings": 1,
+        "channel_settings": 2,
     }
     for table, n in counts.items():
         assert f"{table}" in out and f"{n:>8}  {n:>8}" in out
-    assert "Every table's count matches: 10 tables, 25 rows copied." in out
+    assert "Every table's count matches: 12 tables, 28 rows copied." in out
     assert everything(source) == everything(target)
     # Ids go on after the source's: the deleted question's id 4 is not handed out again.
     with transaction(target) as session:

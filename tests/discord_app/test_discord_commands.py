@@ -51,10 +51,20 @@ EXPECTED_KB = {
     "kb faq-add": {},
     "kb faq-remove": {"id": (True, True)},
     "kb audit": {"limit": (False, False)},
-    "kb gaps": {"days": (False, False)},
-    "kb feedback": {"days": (False, False)},
+    "kb gaps": {"period": (False, False), "days": (False, False)},
+    "kb feedback": {"period": (False, False), "days": (False, False)},
 }
-ALL_NAMES = {"ask", "faq", "help", "roadmap", "privacy", "kb"}
+# Server settings: hidden by default from members without Manage Server (and refused to them).
+EXPECTED_CONFIG = {
+    "config show": {},
+    "config channel": {"mode": (True, False), "channel": (False, False)},
+    "config moderator-role": {"role": (False, False)},
+    "config helper-role": {"role": (False, False)},
+    "config digest-channel": {"channel": (False, False)},
+}
+# The message context menu: shown to everyone, checked on the bot's side (moderators only).
+CONTEXT_MENUS = {"Save as FAQ"}
+ALL_NAMES = {"ask", "faq", "help", "roadmap", "privacy", "kb", "config"} | CONTEXT_MENUS
 
 
 def leaves(commands: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -80,18 +90,19 @@ async def test_synced_tree_names_options_autocomplete_and_permissions(
     synced = standin.guild_commands[standin.guild.id]
     assert standin.command_names() == ALL_NAMES
     found = leaves(synced)
-    assert set(found) == set(EXPECTED) | set(EXPECTED_KB)
-    for name, options in {**EXPECTED, **EXPECTED_KB}.items():
+    assert set(found) == set(EXPECTED) | set(EXPECTED_KB) | set(EXPECTED_CONFIG) | CONTEXT_MENUS
+    assert standin.command_names(type=3) == CONTEXT_MENUS
+    for name, options in {**EXPECTED, **EXPECTED_KB, **EXPECTED_CONFIG}.items():
         schema = found[name]
         assert schema["description"], name
         got = {o["name"]: (bool(o.get("required")), bool(o.get("autocomplete"))) for o in schema.get("options", [])}
         assert got == options, name
     for command in synced:  # everyone may use every command but the moderators' group
-        if command["name"] == "kb":
+        if command["name"] in ("kb", "config"):
             assert int(command["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
             continue
         assert command.get("default_member_permissions") is None
-        assert standin.command_visible_to(command["name"], standin.member)
+        assert standin.command_visible_to(command["name"], standin.member, type=command.get("type", 1))
     ask_question = next(o for o in found["ask"]["options"] if o["name"] == "question")
     assert ask_question["max_length"] == 1000
     member = next(o for o in found["roadmap progress"]["options"] if o["name"] == "member")
@@ -112,6 +123,7 @@ async def test_every_extension_loads_and_command_names_are_unique(settings: Sett
     finally:
         await bot.close()
     assert not intents().message_content and not intents().members
+    assert intents(message_content=True).message_content
 
 
 async def test_help_lists_every_command_from_the_tree(env: tuple[RoadmapBot, DiscordStandIn]) -> None:
@@ -153,7 +165,7 @@ async def test_sync_subcommand_logs_in_syncs_and_exits(
         await standin.stop()
     assert standin.command_names() == ALL_NAMES
     assert not standin.connections  # it never opened the gateway
-    assert "Synced 6 commands to server" in capsys.readouterr().out
+    assert f"Synced {len(ALL_NAMES)} commands to server" in capsys.readouterr().out
     args = build_parser().parse_args(["sync", "--global"])
     assert args.func is cmd_sync and args.global_sync
 
@@ -169,6 +181,8 @@ def test_readme_invite_asks_only_for_the_permissions_the_bot_needs() -> None:
     from pathlib import Path
 
     needed = discord.Permissions(
+        view_channel=True,
+        manage_threads=True,  # a forum's Solved / Needs human tags
         send_messages=True,
         send_messages_in_threads=True,
         create_public_threads=True,

@@ -310,10 +310,12 @@ async def test_gaps_group_unanswered_questions(run_bot: RunBot, services: Servic
     async with run_bot(question_rate=(10, 30.0)) as (_, standin):
         for question in ("What is the capital of Peru?", "what's the capital city of Peru?", "How do I knit a scarf?"):
             await ask(standin, question)
-        services.ask("How do I knit a wool scarf?", user_id="42")
-        services.ask("capital of peru", user_id="43")
+        here = standin.guild.id  # each server's report holds the questions asked there
+        services.finish_answer(services.advisor.ask("How do I knit a wool scarf?"), "42", guild_id=here)
+        services.finish_answer(services.advisor.ask("capital of peru"), "43", guild_id=here)
+        services.ask("How do I grow tomatoes on a balcony?", user_id="45")  # asked elsewhere: not shown
         with transaction(services.engine) as session:  # answered, but with too little confidence
-            log_question("44", "How do I fix a broken bicycle chain?", 0.4, False, session=session)
+            log_question("44", "How do I fix a broken bicycle chain?", 0.4, False, session=session, guild_id=str(here))
 
         embed = (await kb(standin, "gaps", {"days": 7})).embed
         fields = {f["name"]: f["value"] for f in embed["fields"]}

@@ -46,7 +46,7 @@ async def test_serve_stops_on_sigterm_without_logging_the_token(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     assert await _serve_until(settings, services, None, "signal") == 0
-    assert "Shutting down" in caplog.text and "Synced 6 application commands" in caplog.text
+    assert "Shutting down" in caplog.text and "Synced 8 application commands" in caplog.text  # 7 slash, 1 context menu
     assert TOKEN not in caplog.text
     # The handlers are removed again: SIGTERM is back to its default.
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
@@ -101,7 +101,7 @@ def test_run_discord_serves_until_sigterm_then_closes_the_database(
         thread.join(5)
         loop.close()
     assert closed == [True]
-    assert standin.command_names() == {"ask", "faq", "help", "roadmap", "privacy", "kb"}
+    assert standin.command_names() == {"ask", "faq", "help", "roadmap", "privacy", "kb", "config", "Save as FAQ"}
 
 
 async def test_an_outage_is_one_line_then_the_bot_connects_when_discord_is_back(

@@ -7,20 +7,24 @@ from bot.core.moderation.facade import Moderation
 from bot.core.moderation.models import (
     AuditEntry,
     ClosestDoc,
+    Digest,
     FaqChange,
     FeedbackItem,
     GapGroup,
     KbStatus,
     ReloadResult,
+    SourceCount,
 )
 
 __all__ = [
     "AuditEntry",
     "ClosestDoc",
+    "Digest",
     "FaqChange",
     "FeedbackItem",
     "GapGroup",
     "KbStatus",
     "Moderation",
     "ReloadResult",
+    "SourceCount",
 ]

@@ -22,9 +22,9 @@ from bot.core.knowledge.loader import FAQ
 from bot.core.knowledge.models import FaqEntry
 from bot.core.moderation import faq_files
 from bot.core.moderation.gaps import GapSettings, find_gaps
-from bot.core.moderation.models import AuditEntry, FaqChange, FeedbackItem, GapGroup, KbStatus, ReloadResult
+from bot.core.moderation.models import AuditEntry, Digest, FaqChange, FeedbackItem, GapGroup, KbStatus, ReloadResult
 from bot.core.moderation.reload import describe, run_reload
-from bot.core.moderation.reports import audit_entries, feedback_items, index_status
+from bot.core.moderation.reports import audit_entries, cited_files, feedback_items, index_status
 from bot.core.retrieval import SearchIndex
 from bot.core.store import (
     add_audit,
@@ -179,15 +179,17 @@ class Moderation:
         low_margin: float = LOW_CONFIDENCE_MARGIN,
         similarity: float = GROUP_SIMILARITY,
         related_above: float | None = None,
+        guild_id: int | None = None,
     ) -> list[GapGroup]:
         """The most asked questions the bot declined, or answered with a probability of being covered
         below the decision threshold + `low_margin`, grouped by meaning, each with the closest existing
-        file (if its cosine reaches `related_above`, default CLOSE_COSINE)."""
+        file (if its cosine reaches `related_above`, default CLOSE_COSINE). With `guild_id`, only the
+        questions asked in that server (each server sees its own)."""
         _in_range("days", days, 1, MAX_DAYS)
         _in_range("limit", limit, 1, MAX_LIMIT)
         self.purge_expired()
         with reading(self.engine) as session:
-            rows = list_questions(utcnow() - timedelta(days=days), session=session)
+            rows = list_questions(utcnow() - timedelta(days=days), session=session, guild_id=_gid(guild_id))
         settings = GapSettings(
             low_below=self.advisor.decision.threshold + low_margin,
             similarity=similarity,
@@ -195,13 +197,40 @@ class Moderation:
         )
         return find_gaps(rows, self.advisor.embedder, self._index_for_reading(), settings, limit)
 
-    def feedback(self, days: int = 30, limit: int = 50) -> list[FeedbackItem]:
-        """Answers members voted unhelpful, newest first, with the sources they cited."""
+    def feedback(self, days: int = 30, limit: int = 50, *, guild_id: int | None = None) -> list[FeedbackItem]:
+        """Answers members voted unhelpful, newest first, with the sources they cited (with `guild_id`,
+        only votes on answers given in that server)."""
         _in_range("days", days, 1, MAX_DAYS)
         _in_range("limit", limit, 1, MAX_LIMIT)
         with reading(self.engine) as session:
-            rows = list_feedback(utcnow() - timedelta(days=days), helpful=False, session=session)
+            rows = list_feedback(
+                utcnow() - timedelta(days=days), helpful=False, session=session, guild_id=_gid(guild_id)
+            )
         return feedback_items(rows, limit)
+
+    def digest(self, guild_id: int | None, days: int = 7, limit: int = 5) -> Digest:
+        """A period's digest for a server's moderators (all servers with None): the top unanswered
+        question groups with the file to extend, answers voted unhelpful, and the knowledge files
+        answers cited most and never."""
+        _in_range("days", days, 1, MAX_DAYS)
+        _in_range("limit", limit, 1, MAX_LIMIT)
+        since = utcnow() - timedelta(days=days)
+        with reading(self.engine) as session:
+            rows = list_questions(since, session=session, guild_id=_gid(guild_id))
+        gaps = self.gaps(days, limit, guild_id=guild_id) if rows else []
+        files = [a.path for a in self.advisor.snapshot().articles] + [e.path for e in self.advisor.snapshot().faq]
+        most, never = cited_files(rows, files, limit)
+        return Digest(
+            guild_id=guild_id,
+            days=days,
+            since=since,
+            questions=len(rows),
+            declined=sum(r.abstained for r in rows),
+            gaps=gaps,
+            unhelpful=self.feedback(days, limit, guild_id=guild_id),
+            most_cited=most,
+            never_cited=never,
+        )
 
     def purge_expired(self) -> int:
         """Delete logged questions older than the retention period; run daily by the bot."""
@@ -239,6 +268,11 @@ class Moderation:
                 add_audit(actor, action, detail, session=session)
         except (SQLAlchemyError, InvalidInput):
             log.exception("Could not audit %s by %s", action, actor)
+
+
+def _gid(guild_id: int | None) -> str | None:
+    """Servers are stored by their id as text."""
+    return None if guild_id is None else str(guild_id)
 
 
 def _in_range(name: str, value: int, low: int, high: int) -> None:

@@ -102,4 +102,24 @@ class FeedbackItem(_Out):
     at: datetime
 
 
+class SourceCount(_Out):
+    path: str = Field(description="A knowledge file, relative to the knowledge folder.")
+    count: int
+
+
+class Digest(_Out):
+    """What a server's moderators should look at after a period: where answers failed and which
+    knowledge files are used or never reached."""
+
+    guild_id: int | None
+    days: int
+    since: datetime
+    questions: int = Field(description="Questions asked in the period.")
+    declined: int = Field(description="Of which the bot declined.")
+    gaps: list[GapGroup] = Field(default_factory=list)
+    unhelpful: list[FeedbackItem] = Field(default_factory=list)
+    most_cited: list[SourceCount] = Field(default_factory=list)
+    never_cited: list[str] = Field(default_factory=list, description="Knowledge files no answer cited.")
+
+
 KbStatus.model_rebuild()

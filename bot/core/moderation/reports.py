@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from bot.core.advisor import Advisor
 from bot.core.index.artifacts import Manifest, read_manifest
 from bot.core.knowledge.loader import fingerprint
-from bot.core.moderation.models import AuditEntry, DecisionStatus, FeedbackItem, KbStatus, ReloadResult
-from bot.core.store import AnswerFeedback, KbAudit, feedback_sources
+from bot.core.moderation.models import (
+    AuditEntry,
+    DecisionStatus,
+    FeedbackItem,
+    KbStatus,
+    ReloadResult,
+    SourceCount,
+)
+from bot.core.store import AnswerFeedback, KbAudit, QuestionLog, feedback_sources, question_sources
 
 
 def audit_entries(rows: Sequence[KbAudit]) -> list[AuditEntry]:
@@ -19,6 +27,16 @@ def feedback_items(rows: Sequence[AnswerFeedback], limit: int) -> list[FeedbackI
     """Newest first; who voted is left out (moderators need the answer, not the member)."""
     newest = sorted(rows, key=lambda r: (r.created_at, r.id or 0), reverse=True)[: max(0, limit)]
     return [FeedbackItem(question=r.question, sources=feedback_sources(r), at=r.created_at) for r in newest]
+
+
+def cited_files(rows: Sequence[QuestionLog], files: Sequence[str], limit: int) -> tuple[list[SourceCount], list[str]]:
+    """The knowledge files answers cited most (once per answer), and those no answer cited."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts.update({source.split("#", 1)[0] for source in question_sources(row)})
+    most = [SourceCount(path=path, count=n) for path, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+    never = sorted(path for path in set(files) if counts[path] == 0)
+    return most[: max(0, limit)], never
 
 
 REFIT_SHARE = 0.2

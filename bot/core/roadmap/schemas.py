@@ -183,3 +183,14 @@ class StepChoice(_Out):
     id: str
     title: str
     status: StepStatus
+
+
+class StepContext(_Out):
+    """Where an answer sits on the asking member's roadmap: the step its best source explains and
+    that step's prerequisites the member has not closed (done, to review or skipped). Adapters word it."""
+
+    roadmap_id: str
+    roadmap_title: str
+    step: StepRef
+    status: StepStatus
+    missing: list[StepRef] = Field(default_factory=list, description="Direct prerequisites still open.")

@@ -33,6 +33,7 @@ from bot.core.roadmap.schemas import (
     RoadmapView,
     StatusChange,
     StepChoice,
+    StepContext,
 )
 from bot.core.store import engagement as engagement_store
 from bot.core.store import goals as store
@@ -314,6 +315,40 @@ class RoadmapService:
             _, roadmap = self._active(session, user)
         graph = RoadmapGraph(roadmap)
         return roadmap, graph.by_id[self._find_step(graph, wanted)]
+
+    def step_context(self, user: str, step_ids: set[str]) -> StepContext | None:
+        """Which of `step_ids` (the steps an answer's source explains) the member is at on their active
+        roadmap, and its open prerequisites; None without a goal or when none of the steps is on it.
+
+        The step chosen is the one in progress, else the first still open, else the first: the one the
+        member most likely asks about.
+        """
+        try:
+            user = validate_user_id(user)
+        except InvalidInput:
+            return None
+        with reading(self._engine) as session:
+            try:
+                goal, roadmap = self._active(session, user)
+            except (NoGoal, NoRoadmaps, RoadmapGone):
+                return None
+            graph = RoadmapGraph(roadmap)
+            statuses = graph.status_map(self._rows(session, graph, goal))
+        linked = [s for s in graph.steps if s.id in step_ids]
+        if not linked:
+            return None
+        chosen = next(
+            (s for s in linked if graph.status(statuses, s.id) is StepStatus.IN_PROGRESS),
+            next((s for s in linked if not graph.status(statuses, s.id).closed), linked[0]),
+        )
+        missing = graph.open_prerequisites(chosen.id, statuses)
+        return StepContext(
+            roadmap_id=roadmap.id,
+            roadmap_title=roadmap.title,
+            step=views.step_ref(chosen),
+            status=graph.status(statuses, chosen.id),
+            missing=[views.step_ref(graph.by_id[m]) for m in missing],
+        )
 
     # Helpers
 

@@ -39,8 +39,10 @@ def record_feedback(
     session: Session,
     now: datetime | None = None,
     question_id: int | None = None,
+    guild_id: str | None = None,
 ) -> AnswerFeedback:
-    """Keep a member's verdict on an answer, with the source ids it cited (and its logged question, if known)."""
+    """Keep a member's verdict on an answer, with the source ids it cited (and its logged question and
+    server, if known)."""
     row = AnswerFeedback(
         user_id=validate_user_id(user_id),
         question=clip(question, QUESTION_MAX),
@@ -48,6 +50,7 @@ def record_feedback(
         helpful=bool(helpful),
         created_at=_aware(now) if now else utcnow(),
         question_id=question_id,
+        guild_id=guild_id,
     )
     session.add(row)
     session.flush()
@@ -73,7 +76,16 @@ def record_vote(
     if session.exec(earlier).first() is not None:
         return VoteResult.ALREADY_VOTED
     sources = _parse_sources(logged.sources)
-    record_feedback(user_id, logged.question, sources, helpful, session=session, now=now, question_id=question_id)
+    record_feedback(
+        user_id,
+        logged.question,
+        sources,
+        helpful,
+        session=session,
+        now=now,
+        question_id=question_id,
+        guild_id=logged.guild_id,
+    )
     return VoteResult.RECORDED
 
 
@@ -108,10 +120,12 @@ def log_question(
     session: Session,
     now: datetime | None = None,
     sources: Sequence[str] | None = None,
+    guild_id: str | None = None,
 ) -> QuestionLog:
     """Log a question and how well the knowledge covered it (a NaN score is logged as 0).
 
-    `sources` are the ids the answer cited; votes on the answer are stored with them.
+    `sources` are the ids the answer cited; votes on the answer are stored with them. `guild_id` is
+    the server it was asked in (None for DMs and the command line), so reports can be per server.
     """
     score = float(top_score)
     row = QuestionLog(
@@ -121,21 +135,29 @@ def log_question(
         abstained=bool(abstained),
         created_at=_aware(now) if now else utcnow(),
         sources=None if sources is None else _sources_json(sources),
+        guild_id=guild_id,
     )
     session.add(row)
     session.flush()
     return row
 
 
-def list_questions(since: datetime, *, session: Session) -> list[QuestionLog]:
-    """Questions asked at or after `since`, oldest first."""
+def list_questions(since: datetime, *, session: Session, guild_id: str | None = None) -> list[QuestionLog]:
+    """Questions asked at or after `since`, oldest first; only those of one server when `guild_id` is given."""
     query = select(QuestionLog).where(col(QuestionLog.created_at) >= _aware(since))
+    if guild_id is not None:
+        query = query.where(col(QuestionLog.guild_id) == guild_id)
     return list(session.exec(query.order_by(col(QuestionLog.created_at), col(QuestionLog.id))))
 
 
-def list_feedback(since: datetime, helpful: bool | None = False, *, session: Session) -> list[AnswerFeedback]:
-    """Feedback given at or after `since`; by default only the unhelpful verdicts (None: all)."""
+def list_feedback(
+    since: datetime, helpful: bool | None = False, *, session: Session, guild_id: str | None = None
+) -> list[AnswerFeedback]:
+    """Feedback given at or after `since`; by default only the unhelpful verdicts (None: all); only one
+    server's when `guild_id` is given."""
     query = select(AnswerFeedback).where(col(AnswerFeedback.created_at) >= _aware(since))
+    if guild_id is not None:
+        query = query.where(col(AnswerFeedback.guild_id) == guild_id)
     if helpful is not None:
         query = query.where(col(AnswerFeedback.helpful).is_(helpful))
     return list(session.exec(query.order_by(col(AnswerFeedback.created_at), col(AnswerFeedback.id))))

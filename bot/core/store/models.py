@@ -12,6 +12,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 USER_ID_MAX = 100
+GUILD_ID_MAX = 32
 NOTE_MAX = 500
 QUESTION_MAX = 4000
 STEP_NOTE_MAX = 1000
@@ -38,6 +39,7 @@ class StepStatus(StrEnum):
 
 
 STEP_STATUS_CHECK = "status IN ('todo', 'in_progress', 'done', 'skipped', 'review')"
+CHANNEL_MODE_CHECK = "mode IN ('off', 'mention', 'auto', 'threads')"
 
 
 class Goal(SQLModel, table=True):
@@ -106,6 +108,7 @@ class AnswerFeedback(SQLModel, table=True):
     helpful: bool
     created_at: datetime = Field(index=True)
     question_id: int | None = None
+    guild_id: str | None = Field(default=None, max_length=GUILD_ID_MAX, index=True)
 
 
 class QuestionLog(SQLModel, table=True):
@@ -126,6 +129,9 @@ class QuestionLog(SQLModel, table=True):
     abstained: bool
     created_at: datetime = Field(index=True)
     sources: str | None = Field(default=None, description="JSON list of the source ids the answer cited.")
+    guild_id: str | None = Field(
+        default=None, max_length=GUILD_ID_MAX, index=True, description="The server it was asked in (None: DMs, CLI)."
+    )
 
 
 class KbAudit(SQLModel, table=True):
@@ -226,6 +232,45 @@ class OptIn(SQLModel, table=True):
     created_at: datetime
 
 
+class GuildSettings(SQLModel, table=True):
+    """A server's own settings, set by its moderators: roles, the digest channel, and the weekly
+    digest's claim (`digest_claimed_by`/`_at`) and last sending, so several processes post it once.
+
+    Ids are Discord snowflakes kept as text (they overflow a 32-bit integer). Server data, not member
+    data: nothing here names a member.
+    """
+
+    __tablename__ = "guild_settings"
+    __table_args__ = (UniqueConstraint("guild_id", name="uq_guild_settings_guild"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: str = Field(max_length=GUILD_ID_MAX)
+    moderator_role_id: str | None = Field(default=None, max_length=GUILD_ID_MAX)
+    helper_role_id: str | None = Field(default=None, max_length=GUILD_ID_MAX)
+    digest_channel_id: str | None = Field(default=None, max_length=GUILD_ID_MAX)
+    digest_sent_at: datetime | None = None
+    digest_claimed_by: str | None = Field(default=None, max_length=100)
+    digest_claimed_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ChannelSettings(SQLModel, table=True):
+    """How the bot behaves in one channel of a server (`mode`: off, mention, auto, threads)."""
+
+    __tablename__ = "channel_settings"
+    __table_args__ = (
+        UniqueConstraint("guild_id", "channel_id", name="uq_channel_settings_channel"),
+        CheckConstraint(CHANNEL_MODE_CHECK, name="ck_channel_settings_mode"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: str = Field(max_length=GUILD_ID_MAX, index=True)
+    channel_id: str = Field(max_length=GUILD_ID_MAX)
+    mode: str = Field(max_length=16)
+    updated_at: datetime
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     Goal,
     StepProgress,
@@ -237,4 +282,6 @@ TABLES: tuple[type[SQLModel], ...] = (
     ActivityDay,
     StepNote,
     OptIn,
+    GuildSettings,
+    ChannelSettings,
 )

@@ -107,6 +107,7 @@ def export_user(user_id: str, *, session: Session) -> dict[str, Any]:
                 "top_score": q.top_score,
                 "abstained": q.abstained,
                 "sources": question_sources(q),
+                "server": q.guild_id,
                 "created_at": _iso(q.created_at),
             }
             for q in questions

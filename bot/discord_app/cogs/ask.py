@@ -1,8 +1,13 @@
-"""Questions: `/ask`, a mention of the bot, or a DM, all answered with the same cited embed.
+"""Questions: `/ask`, a mention of the bot, a DM, or a message in a channel that answers by itself,
+all answered with the same cited embed.
 
-Mentions and DMs reach the bot with their text even without the privileged message_content intent;
-every other guild message arrives blank and is ignored. A mention in a text channel is answered in
-a thread started from the question, so a conversation does not flood the channel.
+Each server channel has a mode (`/config channel`): `off` ignores everything there, `mention` (the
+default) answers mentions, `auto` also answers every question-looking message and `threads` does so
+in a new thread. Mentions and DMs reach the bot with their text even without the privileged
+message_content intent; other guild messages arrive blank, so `auto`/`threads` in text channels need
+that intent. A mention in a text channel is answered in a thread started from the question, so a
+conversation does not flood the channel. In forum posts, the poster's follow-ups go to the community
+cog, which answers them with the post's question in mind.
 """
 
 from __future__ import annotations
@@ -17,14 +22,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.answers import Answer
+from bot.core.community import ChannelMode
+from bot.core.community.questions import looks_like_question
 from bot.discord_app import limits
 from bot.discord_app.client import Interaction, RoadmapBot
+from bot.discord_app.cogs.community._forum import Community
+from bot.discord_app.cogs.community._render import AUTO_LABEL
 from bot.discord_app.embeds import answer_embed
 from bot.discord_app.failures import describe
 from bot.discord_app.views import FeedbackView, VoteButton
 
 log = logging.getLogger(__name__)
 
+AUTO_MODES = (ChannelMode.AUTO, ChannelMode.THREADS)
+ANSWERABLE = (discord.MessageType.default, discord.MessageType.reply)
 EMPTY_MENTION = "Ask me a question after the mention — for example “where do I start?” — or try `/help`."
 
 
@@ -45,15 +56,16 @@ class Ask(commands.Cog):
     def __init__(self, bot: RoadmapBot) -> None:
         self.bot = bot
 
-    async def answer(self, question: str, user_id: int) -> tuple[Answer, int | None]:
-        """The answer and its logged question's id, which the vote buttons carry.
+    async def answer(self, question: str, user_id: int, guild_id: int | None = None) -> tuple[Answer, int | None]:
+        """The answer (placed on the member's roadmap) and its logged question's id, which the vote
+        buttons carry.
 
         The question joins the advisor's next micro-batch without holding a worker thread while it
-        waits, so questions arriving together are encoded together; only the database write takes one.
+        waits, so questions arriving together are encoded together; only the database work takes one.
         """
         services = self.bot.services
         answer = await asyncio.wrap_future(services.submit(question))
-        return answer, await self.bot.run_blocking(services.log_answer, answer, str(user_id))
+        return await self.bot.run_blocking(services.finish_answer, answer, str(user_id), guild_id=guild_id)
 
     @app_commands.command(name="ask", description="Ask a question; the answer quotes and cites the knowledge base")
     @app_commands.describe(question="Your question, in your own words", private="Show the answer only to you")
@@ -62,16 +74,16 @@ class Ask(commands.Cog):
     ) -> None:
         self.bot.question_cooldowns.check(interaction.user.id)
         await interaction.response.defer(ephemeral=private, thinking=True)
-        answer, question_id = await self.answer(question, interaction.user.id)
+        answer, question_id = await self.answer(question, interaction.user.id, interaction.guild_id)
         extra: dict[str, Any] = {}
         view = feedback_view(answer, question_id)
         if view is not None:
             extra["view"] = view
         await interaction.followup.send(embed=answer_embed(answer), **extra)
 
-    # -- mentions and DMs ----------------------------------------------------------------------
+    # -- mentions, DMs and channels that answer by themselves ------------------------------------
     def question_in(self, message: discord.Message) -> str | None:
-        """The question a message asks the bot, or None when the message is not for the bot."""
+        """The question a message asks the bot (a DM or a mention), or None when it is not for the bot."""
         me = self.bot.user
         if (
             me is None
@@ -87,11 +99,8 @@ class Ask(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        question = self.question_in(message)
-        if question is None:
-            return
         try:
-            await self.reply_to(message, question)
+            await self.route(message)
         except Exception as exc:
             text, unexpected = describe(exc)
             if unexpected:
@@ -100,6 +109,63 @@ class Ask(commands.Cog):
                 await message.reply(text)
             except discord.HTTPException:
                 log.warning("Could not tell user %s about a failure", message.author.id)
+
+    async def route(self, message: discord.Message) -> None:
+        """DMs and mentions as always; in a server, what the channel's mode says."""
+        me = self.bot.user
+        if me is None or message.author.bot or message.type not in ANSWERABLE:
+            return
+        if message.guild is None:
+            question = self.question_in(message)
+            if question is not None:
+                await self.reply_to(message, question)
+            return
+        channel = message.channel
+        where = channel.parent_id if isinstance(channel, discord.Thread) and channel.parent_id else channel.id
+        mentioned = any(user.id == me.id for user in message.mentions)
+        if not (mentioned or message.content or isinstance(channel, discord.Thread)):
+            return  # blank without the content intent, and not for the bot: skip the settings read
+        mode = await self.bot.channel_modes.get(message.guild.id, where)
+        if mode is ChannelMode.OFF:
+            return
+        forum_post = isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel)
+        if forum_post and mode in AUTO_MODES:
+            assert isinstance(channel, discord.Thread)
+            if message.id == channel.id:
+                return  # the post itself: answered when its thread is created
+            community = self.bot.get_cog("Community")
+            if isinstance(community, Community) and community.is_follow_up(message, channel):
+                await community.follow_up(message, channel, strip_mention(message.content, me.id))
+                return
+            if not re.search(rf"<@!?{me.id}>", message.content):
+                return  # someone else replying to an automatic answer is talking to the poster, not the bot
+        if mentioned:
+            await self.reply_to(message, strip_mention(message.content, me.id))
+            return
+        if mode in AUTO_MODES and isinstance(channel, discord.TextChannel) and looks_like_question(message.content):
+            await self.auto_reply(message, in_thread=mode is ChannelMode.THREADS)
+
+    async def auto_reply(self, message: discord.Message, *, in_thread: bool) -> None:
+        """A question-looking message in an `auto` (inline) or `threads` text channel, within the limits
+        on automatic answers; labelled so members know nobody asked the bot."""
+        assert message.guild is not None
+        question = limits.one_line(message.content)
+        if not self.bot.auto_limits.allow(message.id, message.author.id):
+            return
+        thread = await self.thread_for(message, question) if in_thread else None
+        target: discord.abc.Messageable = thread or message.channel
+        async with target.typing():
+            answer, question_id = await self.answer(question, message.author.id, message.guild.id)
+        if answer.abstained:
+            return  # unasked: a decline would be noise; a mention still gets one
+        extra: dict[str, Any] = {}
+        view = feedback_view(answer, question_id)
+        if view is not None:
+            extra["view"] = view
+        if thread:
+            await thread.send(AUTO_LABEL, embed=answer_embed(answer), **extra)
+        else:
+            await message.reply(AUTO_LABEL, embed=answer_embed(answer), **extra)
 
     async def reply_to(self, message: discord.Message, question: str) -> None:
         if not question:
@@ -112,7 +178,9 @@ class Ask(commands.Cog):
         thread = await self.thread_for(message, question)
         target: discord.abc.Messageable = thread or message.channel
         async with target.typing():
-            answer, question_id = await self.answer(question, message.author.id)
+            answer, question_id = await self.answer(
+                question, message.author.id, message.guild.id if message.guild else None
+            )
         extra: dict[str, Any] = {}
         view = feedback_view(answer, question_id)
         if view is not None:

@@ -106,13 +106,14 @@ def test_upgrade_from_0002_keeps_questions_and_feedback_and_never_reuses_ids(sto
 
     upgraded = open_store(store_url)
     assert current_revision(upgraded) == head_revision()
-    # Same rows, same ids, the new columns empty.
-    assert _rows(upgraded, "question_log") == [(*row, None) for row in questions_before]
-    assert _rows(upgraded, "answer_feedback") == [(*row, None) for row in feedback_before]
+    # Same rows, same ids, the new columns (sources / question id, then the server) empty.
+    assert _rows(upgraded, "question_log") == [(*row, None, None) for row in questions_before]
+    assert _rows(upgraded, "answer_feedback") == [(*row, None, None) for row in feedback_before]
     assert len(questions_before) == 20 and len(feedback_before) == 20
     assert {i["name"] for i in inspect(upgraded).get_indexes("question_log")} == {
         "ix_question_log_created_at",
         "ix_question_log_user_id",
+        "ix_question_log_guild_id",
     }
     with transaction(upgraded) as session:
         old = session.get(QuestionLog, 19)

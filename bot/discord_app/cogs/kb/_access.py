@@ -1,4 +1,5 @@
-"""Who may use /kb: members with Manage Server, or the configured moderator role.
+"""Who may use /kb and Save as FAQ: members with Manage Server, or the server's moderator role (set by
+`/config moderator-role`, else MODERATOR_ROLE_ID).
 
 `default_permissions` only hides /kb from the others, and a server admin can override that in the
 Integrations settings, so every /kb interaction is checked here as well.
@@ -28,14 +29,20 @@ def is_moderator(member: discord.Member, permissions: discord.Permissions, role_
     return permissions.manage_guild or (role_id is not None and member.get_role(role_id) is not None)
 
 
-async def require_moderator(interaction: Interaction) -> bool:
+async def require_moderator(interaction: Interaction, refusal: str = REFUSAL) -> bool:
     """The /kb check: raises instead of returning False, so the refusal says why."""
     user = interaction.user
     if interaction.guild is None or not isinstance(user, discord.Member):
         raise app_commands.NoPrivateMessage()
-    if not is_moderator(user, interaction.permissions, interaction.client.settings.moderator_role_id):
-        log.info("Refused /kb to user %s (not a moderator)", user.id)
-        raise NotModerator(REFUSAL)
+    if interaction.permissions.manage_guild:
+        return True
+    bot = interaction.client
+    config = await bot.run_blocking(bot.services.community.guild, interaction.guild.id)
+    own = None if config.moderator_role_default else config.moderator_role_id
+    role_id = own if own is not None else bot.settings.moderator_role_id  # the server's, else the default
+    if not is_moderator(user, interaction.permissions, role_id):
+        log.info("Refused a moderators' command to user %s (not a moderator)", user.id)
+        raise NotModerator(refusal)
     return True
 
 

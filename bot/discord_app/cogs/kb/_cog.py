@@ -6,6 +6,8 @@ block (embedding, disk, database), so they run in a thread after the interaction
 
 from __future__ import annotations
 
+from typing import Literal
+
 from discord import app_commands
 from discord.ext import commands
 
@@ -21,6 +23,8 @@ from bot.discord_app.cogs.kb._render import (
 )
 from bot.discord_app.cogs.kb._views import FaqAddModal, FaqRemoveView
 
+Period = Literal["week", "month"]
+PERIOD_DAYS: dict[str, int] = {"week": 7, "month": 30}
 GAP_GROUPS = 10
 FEEDBACK_ITEMS = 20
 
@@ -81,15 +85,31 @@ class Kb(commands.GroupCog, group_name="kb", group_description="Moderators: relo
         await interaction.followup.send(embed=audit_embed(entries), ephemeral=True)
 
     @app_commands.command(name="gaps", description="The questions the bot answers worst, grouped, with what to edit")
-    @app_commands.describe(days="Look back this many days (default 30)")
-    async def gaps(self, interaction: Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
+    @app_commands.describe(
+        period="The last week (7 days) or month (30 days), instead of days",
+        days="Look back this many days (default 30)",
+    )
+    async def gaps(
+        self, interaction: Interaction, period: Period | None = None, days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
+        days = PERIOD_DAYS[period] if period else days
         await interaction.response.defer(ephemeral=True, thinking=True)
-        groups = await self.bot.run_blocking(self.bot.services.moderation.gaps, days, GAP_GROUPS)
+        groups = await self.bot.run_blocking(
+            self.bot.services.moderation.gaps, days, GAP_GROUPS, guild_id=interaction.guild_id
+        )
         await interaction.followup.send(embed=gaps_embed(groups, days), ephemeral=True)
 
     @app_commands.command(name="feedback", description="Answers members voted unhelpful, with their sources")
-    @app_commands.describe(days="Look back this many days (default 30)")
-    async def feedback(self, interaction: Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
+    @app_commands.describe(
+        period="The last week (7 days) or month (30 days), instead of days",
+        days="Look back this many days (default 30)",
+    )
+    async def feedback(
+        self, interaction: Interaction, period: Period | None = None, days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
+        days = PERIOD_DAYS[period] if period else days
         await interaction.response.defer(ephemeral=True, thinking=True)
-        items = await self.bot.run_blocking(self.bot.services.moderation.feedback, days, FEEDBACK_ITEMS)
+        items = await self.bot.run_blocking(
+            self.bot.services.moderation.feedback, days, FEEDBACK_ITEMS, guild_id=interaction.guild_id
+        )
         await interaction.followup.send(embed=feedback_embed(items, days), ephemeral=True)
