@@ -43,6 +43,15 @@ def built_small(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[
     yield knowledge, index
 
 
+@pytest.fixture
+def private_built(built_small: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """For tests that edit knowledge/: a private copy of the folder and its built index (no rebuild)."""
+    knowledge, index = built_small
+    shutil.copytree(knowledge, tmp_path / "knowledge")
+    shutil.copytree(index, tmp_path / "index")
+    return tmp_path / "knowledge", tmp_path / "index"
+
+
 @pytest.fixture(scope="session")
 def small_advisor(built_small, embedder):  # type: ignore[no-untyped-def]
     from bot.core.advisor import Advisor, AdvisorConfig

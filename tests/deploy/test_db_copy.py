@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from pg_server import PostgresServer
+from roadmap_fixtures import TINY_ROADMAP as ROADMAP
 from sqlalchemy import Engine, select, text
 
 from bot.cli import main
 from bot.core.community import CommunityConfig
-from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap.service import RoadmapService
 from bot.core.store import (
     VoteResult,
@@ -36,27 +36,6 @@ from bot.core.store.models import TABLES, StepStatus
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 MEMBERS = ["alice", "bob", "ünïcødé-member"]
-ROADMAP = Roadmap.model_validate(
-    {
-        "id": "tiny",
-        "title": "Tiny",
-        "summary": "Two steps.",
-        "stages": [{"id": "s", "title": "S"}],
-        "steps": [
-            {
-                "id": step,
-                "title": step.title(),
-                "stage": "s",
-                "summary": "x",
-                "learn": ["x"],
-                "done_when": ["y"],
-                "effort_hours": 2,
-                "prerequisites": pres,
-            }
-            for step, pres in (("one", []), ("two", ["one"]))
-        ],
-    }
-)
 
 
 @pytest.fixture

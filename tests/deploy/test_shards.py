@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -55,11 +54,8 @@ def events(standin: DiscordStandIn, shard: int) -> list[str]:
 
 @pytest.mark.slow
 async def test_two_shards_in_two_processes(
-    tmp_path: Path, built_small: tuple[Path, Path], pg_server: PostgresServer
+    tmp_path: Path, private_built: tuple[Path, Path], pg_server: PostgresServer
 ) -> None:
-    knowledge, index = built_small
-    shutil.copytree(knowledge, tmp_path / "knowledge")
-    shutil.copytree(index, tmp_path / "index")
     url = pg_server.create_database()
     probe = DiscordStandIn()
     standin = DiscordStandIn(guild_id=guild_id_on_shard(1, 2, probe.snowflake()), shards=2)

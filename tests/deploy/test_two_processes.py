@@ -9,7 +9,6 @@ votes to the shared database: nothing either wrote is lost.
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
 from typing import Any
@@ -76,11 +75,8 @@ def bot_process(
 
 
 def test_two_processes_share_a_reload_and_lose_no_writes(
-    tmp_path: Path, built_small: tuple[Path, Path], pg_server: PostgresServer
+    tmp_path: Path, private_built: tuple[Path, Path], pg_server: PostgresServer
 ) -> None:
-    knowledge, index = built_small
-    shutil.copytree(knowledge, tmp_path / "knowledge")
-    shutil.copytree(index, tmp_path / "index")
     url = pg_server.create_database()
     context = multiprocessing.get_context("spawn")
     added, barrier = context.Event(), context.Barrier(2)

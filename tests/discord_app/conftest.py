@@ -5,7 +5,6 @@ The embedding model is the session's (loaded once per run); each test gets its o
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -43,12 +42,9 @@ def settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def private_settings(built_small: tuple[Path, Path], tmp_path: Path) -> Settings:
-    """For tests that edit knowledge/: a private copy of the folder and its built index (no rebuild)."""
-    knowledge, index = built_small
-    shutil.copytree(knowledge, tmp_path / "knowledge")
-    shutil.copytree(index, tmp_path / "index")
-    return settings_for(tmp_path / "knowledge", tmp_path / "index", tmp_path)
+def private_settings(private_built: tuple[Path, Path], tmp_path: Path) -> Settings:
+    """For tests that edit knowledge/: settings over a private copy of the built small index."""
+    return settings_for(*private_built, tmp_path)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from bot.discord_app.client import RoadmapBot
 from bot.discord_app.cogs.kb._access import REFUSAL
 from bot.discord_app.views import NOT_YOURS
 from bot.settings import Settings
+from bot.wiring import make_services
 
 Env = tuple[RoadmapBot, DiscordStandIn]
 RunBot = Callable[..., Any]
@@ -113,19 +114,21 @@ async def test_kb_is_synced_for_moderators_only_and_refused_to_members(env: Env,
     assert choices.callback_type == APPLICATION_COMMAND_AUTOCOMPLETE_RESULT and choices.choices == []
 
 
-async def test_the_moderator_role_is_enough(settings: Settings, services: Services, standin: DiscordStandIn) -> None:
+async def test_the_moderator_role_is_enough(settings: Settings, embedder: Any, standin: DiscordStandIn) -> None:
     helpers = standin.add_role("KB helpers")  # no permissions at all
     helper = standin.add_user("hana", roles=[helpers])
-
-    def factory(s: DiscordStandIn) -> RoadmapBot:
-        configured = settings.model_copy(update={"discord_guild_id": s.guild.id, "moderator_role_id": helpers.id})
-        return RoadmapBot(configured, services)
-
-    async with running_bot(factory, standin, capture_loggers=LOGGERS):
-        status = await kb(standin, "status", user=helper)
-        assert status.embed["title"] == "Knowledge base status"
-        refused = await (await standin.interact(standin.slash("kb", subcommand="status"))).response()
-        assert refused.content == REFUSAL
+    # One Settings object for the core and the bot, as the wiring does: MODERATOR_ROLE_ID is the default
+    # the core's server settings fall back to.
+    configured = settings.model_copy(update={"discord_guild_id": standin.guild.id, "moderator_role_id": helpers.id})
+    services = make_services(configured, embedder=embedder)
+    try:
+        async with running_bot(lambda _: RoadmapBot(configured, services), standin, capture_loggers=LOGGERS):
+            status = await kb(standin, "status", user=helper)
+            assert status.embed["title"] == "Knowledge base status"
+            refused = await (await standin.interact(standin.slash("kb", subcommand="status"))).response()
+            assert refused.content == REFUSAL
+    finally:
+        services.close()
 
 
 # -- reloads --------------------------------------------------------------------------------------

@@ -258,19 +258,7 @@ class CommunityMixin:
             and not guild.permissions_for(user) & PERM_MANAGE_THREADS
         ):
             raise ValueError(f"{user.username} may not apply moderated tags (needs MANAGE_THREADS)")
-        thread = FakeChannel(
-            self.snowflake(),
-            title,
-            CHANNEL_PUBLIC_THREAD,
-            guild.id,
-            parent_id=target_forum.id,
-            owner_id=user.id,
-            applied_tags=tag_ids,
-            total_message_sent=1,
-            last_message_id=None,
-        )
-        thread.last_message_id = thread.id
-        guild.channels[thread.id] = thread
+        thread = self._open_post(guild, target_forum, title, user.id, tag_ids)
         await self.dispatch("THREAD_CREATE", {**thread.to_payload(), "newly_created": True})
         message = self.user_message(content, user=user, channel=thread, mention_bot=mention_bot, message_id=thread.id)
         message["position"] = 0
@@ -437,6 +425,25 @@ class CommunityMixin:
             thread.archived = bool(body["archived"])
             thread.archive_timestamp = iso_now()
 
+    def _open_post(
+        self, guild: FakeGuild, forum: FakeChannel, name: str, owner_id: int, tags: list[int], **extra: Any
+    ) -> FakeChannel:
+        """A forum post's thread, registered in its guild; its starter message will share its id."""
+        thread = FakeChannel(
+            self.snowflake(),
+            name,
+            CHANNEL_PUBLIC_THREAD,
+            guild.id,
+            parent_id=forum.id,
+            owner_id=owner_id,
+            applied_tags=tags,
+            total_message_sent=1,
+            **extra,
+        )
+        thread.last_message_id = thread.id
+        guild.channels[thread.id] = thread
+        return thread
+
     async def _forum_thread(self, request: web.Request, record: RecordedRequest, forum: FakeChannel) -> web.Response:
         """``POST /channels/{forum}/threads``: the bot starts a forum post (``ForumChannel.create_thread``)."""
         record.kind = "forum_post"
@@ -465,20 +472,15 @@ class CommunityMixin:
         perms = guild.permissions_in(self.bot_user, forum)
         if any(known[t].moderated for t in tags) and not perms & PERM_MANAGE_THREADS:
             raise missing_permissions()
-        thread = FakeChannel(
-            self.snowflake(),
+        thread = self._open_post(
+            guild,
+            forum,
             name,
-            CHANNEL_PUBLIC_THREAD,
-            guild.id,
-            parent_id=forum.id,
-            owner_id=self.bot_user.id,
-            applied_tags=tags,
-            total_message_sent=1,
+            self.bot_user.id,
+            tags,
             auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
             rate_limit_per_user=int(body.get("rate_limit_per_user") or 0),
         )
-        thread.last_message_id = thread.id
-        guild.channels[thread.id] = thread
         message = self._store_message(message_body, thread.id, files=record.files, message_id=thread.id)
         message["position"] = 0
         record.created_message = message

@@ -3,7 +3,6 @@ test can edit, reload and break things; the session embedder is shared (the mode
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,13 +15,9 @@ from bot.core.store import open_store
 
 
 @pytest.fixture
-def services(built_small: tuple[Path, Path], tmp_path: Path, embedder) -> Iterator[Services]:  # type: ignore[no-untyped-def]
-    knowledge, index = built_small
-    shutil.copytree(knowledge, tmp_path / "knowledge")
-    shutil.copytree(index, tmp_path / "index")
-    config = AdvisorConfig(
-        knowledge_dir=tmp_path / "knowledge", index_dir=tmp_path / "index", decision_file=SMALL_DECISION
-    )
+def services(private_built: tuple[Path, Path], tmp_path: Path, embedder) -> Iterator[Services]:  # type: ignore[no-untyped-def]
+    knowledge, index = private_built
+    config = AdvisorConfig(knowledge_dir=knowledge, index_dir=index, decision_file=SMALL_DECISION)
     advisor = Advisor(config, embedder)
     advisor.ensure_index()
     assert advisor.stale_reason() is None  # the copy is live as is: no build before the test starts

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from roadmap_fixtures import TINY_ROADMAP as ROADMAP
 from sqlalchemy import Engine, inspect, text
 
 from bot.core.engagement.schemas import Feature
 from bot.core.engagement.service import EngagementService
-from bot.core.knowledge.models import Roadmap
 from bot.core.roadmap.service import RoadmapService
 from bot.core.store import (
     ForgetCounts,
@@ -29,27 +29,6 @@ from bot.core.store import (
 from bot.core.store.models import StepStatus
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
-ROADMAP = Roadmap.model_validate(
-    {
-        "id": "tiny",
-        "title": "Tiny",
-        "summary": "Two steps.",
-        "stages": [{"id": "s", "title": "S"}],
-        "steps": [
-            {
-                "id": step,
-                "title": step.title(),
-                "stage": "s",
-                "summary": "x",
-                "learn": ["x"],
-                "done_when": ["y"],
-                "effort_hours": 2,
-                "prerequisites": pres,
-            }
-            for step, pres in (("one", []), ("two", ["one"]))
-        ],
-    }
-)
 
 
 def _export(engine: Engine, user: str) -> dict[str, Any]:

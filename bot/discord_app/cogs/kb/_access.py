@@ -38,9 +38,7 @@ async def require_moderator(interaction: Interaction, refusal: str = REFUSAL) ->
         return True
     bot = interaction.client
     config = await bot.run_blocking(bot.services.community.guild, interaction.guild.id)
-    own = None if config.moderator_role_default else config.moderator_role_id
-    role_id = own if own is not None else bot.settings.moderator_role_id  # the server's, else the default
-    if not is_moderator(user, interaction.permissions, role_id):
+    if not is_moderator(user, interaction.permissions, config.moderator_role_id):  # the server's, else the default
         log.info("Refused a moderators' command to user %s (not a moderator)", user.id)
         raise NotModerator(refusal)
     return True
