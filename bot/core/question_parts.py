@@ -3,7 +3,8 @@
 "I'm 34 and in marketing. Is it too late? And do I need a degree?" asks two things; retrieving for the
 whole post finds one of them. A part is a sentence that asks something (it ends in "?" or starts like
 a question); background sentences are left out. A short part ("is it worth it?") borrows the sentence
-before it, which usually names what "it" is.
+before it, which usually names what "it" is; a follow-up that names no topic of its own ("what am i
+doing wrong?", "how is that even possible?") belongs to the question before it and is not a part.
 """
 
 from __future__ import annotations
@@ -12,6 +13,101 @@ import re
 
 MAX_PARTS = 3
 MIN_WORDS = 5
+MIN_TOPIC_WORDS = 1
+
+# Words that say how something is asked, not what about: a sentence made only of these has no topic.
+_NO_TOPIC = frozenset(
+    [
+        "a",
+        "about",
+        "actually",
+        "advice",
+        "am",
+        "an",
+        "and",
+        "any",
+        "anyone",
+        "anything",
+        "are",
+        "be",
+        "but",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "done",
+        "even",
+        "else",
+        "exactly",
+        "fine",
+        "for",
+        "get",
+        "getting",
+        "go",
+        "going",
+        "good",
+        "help",
+        "here",
+        "how",
+        "i",
+        "idea",
+        "if",
+        "in",
+        "is",
+        "it",
+        "just",
+        "me",
+        "missing",
+        "my",
+        "now",
+        "of",
+        "ok",
+        "okay",
+        "on",
+        "or",
+        "please",
+        "pls",
+        "possible",
+        "really",
+        "right",
+        "should",
+        "so",
+        "someone",
+        "something",
+        "that",
+        "the",
+        "then",
+        "there",
+        "these",
+        "thing",
+        "this",
+        "those",
+        "thoughts",
+        "tips",
+        "to",
+        "was",
+        "way",
+        "we",
+        "were",
+        "what",
+        "whats",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "worth",
+        "would",
+        "wrong",
+        "you",
+        "your",
+    ]
+)
+_WORDS = re.compile(r"[a-z']+")
 
 _SPLIT = re.compile(r"(?<=[?.!])\s+|\n+|(?<=[a-z0-9)])\s*[;]\s+")
 _ASKS = re.compile(
@@ -30,6 +126,11 @@ def asks(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or _ASKS.match(sentence.strip()) is not None
 
 
+def has_topic(sentence: str) -> bool:
+    words = [w.strip("'") for w in _WORDS.findall(sentence.lower())]
+    return sum(len(w) >= 3 and w not in _NO_TOPIC for w in words) >= MIN_TOPIC_WORDS
+
+
 def split_parts(text: str) -> list[str]:
     """The questions of a post, at most three; empty when it asks one thing (or nothing recognisable)."""
     found = sentences(text)
@@ -39,7 +140,10 @@ def split_parts(text: str) -> list[str]:
     for n, sentence in enumerate(found):
         if not asks(sentence):
             continue
-        if len(sentence.split()) < MIN_WORDS and n > 0 and not asks(found[n - 1]):
+        if n > 0 and not has_topic(sentence) and parts and parts[-1].endswith(found[n - 1]):
+            parts[-1] = f"{parts[-1]} {sentence}"  # a follow-up of the question just asked
+            continue
+        if n > 0 and not asks(found[n - 1]) and (len(sentence.split()) < MIN_WORDS or not has_topic(sentence)):
             sentence = f"{found[n - 1]} {sentence}"
         parts.append(sentence)
     return parts[:MAX_PARTS] if len(parts) >= 2 else []

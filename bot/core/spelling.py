@@ -3,7 +3,9 @@
 BM25 never matches a misspelt word, and the small embedder splits it into unrelated word pieces. A
 word is repaired only when neither the knowledge base nor the embedder's own vocabulary knows it,
 and only to a word the knowledge base uses, at most one edit away (two for long words). Slang and
-names the knowledge base never uses are left alone: a wrong repair is worse than none.
+names the knowledge base never uses are left alone, and so are inflections of known words ("flips",
+"nukes", "ghosted"): the vocabulary lists base forms, and "coin-flips" repaired to "coin-slips" is a
+wrong repair, which is worse than none.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from rapidfuzz.distance import DamerauLevenshtein
 _WORD = re.compile(r"[A-Za-z]+")
 MIN_LENGTH = 4
 LONG_WORD = 8
+# Endings that make an inflected form of a known word, with what to put back ("ghosted" -> "ghost",
+# "loved" -> "love", "tries" -> "try").
+_ENDINGS = (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
 
 
 def words(text: str) -> list[str]:
@@ -31,10 +36,19 @@ class Speller:
         self._targets = [w for w in corpus_words if len(w) >= MIN_LENGTH - 1]
         self._cache: dict[str, str | None] = {}
 
+    def is_known(self, lower: str) -> bool:
+        if lower in self.known:
+            return True
+        for ending, base in _ENDINGS:
+            stem = lower[: -len(ending)] + base
+            if lower.endswith(ending) and len(stem) >= MIN_LENGTH - 1 and stem in self.known:
+                return True
+        return False
+
     def repair(self, word: str) -> str | None:
         """The knowledge base's word this one is a typo of, or None."""
         lower = word.lower()
-        if len(lower) < MIN_LENGTH or lower in self.known:
+        if len(lower) < MIN_LENGTH or self.is_known(lower):
             return None
         if lower not in self._cache:
             limit = 2 if len(lower) >= LONG_WORD else 1

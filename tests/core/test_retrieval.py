@@ -93,3 +93,48 @@ def test_long_unicode_and_markdown_questions(small_advisor) -> None:  # type: ig
 def test_clean_question_strips_mentions_and_controls() -> None:
     text, note = clean_question("<@!42> hello\u202e  <#7>   world\x00")
     assert text == "hello world" and note is None
+
+
+def test_a_post_asking_two_things_is_answered_part_by_part(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    """A part of an answered post needs only PART_BAR: a part says less than the post around it."""
+    from dataclasses import replace
+
+    from bot.core.advisor import PART_BAR
+
+    post = "I just got into two hobbies. How often should I feed my sourdough starter? And which telescope should a beginner buy?"
+    [considered] = small_advisor.consider_many([post])
+    assert considered.whole.covered and len(considered.parts) == 2
+    first, second = considered.parts
+
+    def with_second(probability: float):  # type: ignore[no-untyped-def]
+        unsure = replace(second, covered=False, probability=probability)
+        return small_advisor._answer(replace(considered, parts=[first, unsure]), 5)
+
+    answered = with_second(PART_BAR + 0.05)
+    assert [p.question for p in answered.parts] == [first.text, second.text]
+    assert "starter" in answered.parts[0].body.lower() and "telescope" in answered.parts[1].body.lower()
+    assert not with_second(PART_BAR - 0.05).parts  # one part left: the post is answered as one question
+
+
+def test_a_follow_up_with_no_topic_of_its_own_is_not_a_part() -> None:
+    from bot.core.question_parts import split_parts
+
+    assert (
+        split_parts("my model aces the rows it trained on and coin-flips on anything new?? what am i doing wrong") == []
+    )
+    assert split_parts("it is 99% right but never flagged a fraud. how is that even possible") == []
+    assert split_parts("I'm 34 and in marketing. Is it too late? And do I need a degree?") == [
+        "I'm 34 and in marketing. Is it too late?",
+        "And do I need a degree?",
+    ]
+
+
+def test_parts_quote_the_members_words_not_the_repaired_ones(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    post = "How often shuld I feed my sourdough starter? And which telescope should a beginner buy?"
+    [considered] = small_advisor.consider_many([post])
+    assert [p.asked for p in considered.parts] == [
+        "How often shuld I feed my sourdough starter?",
+        "And which telescope should a beginner buy?",
+    ]
+    answer = small_advisor._answer(considered, 5)
+    assert [p.question for p in answer.parts] == [p.asked for p in considered.parts]
