@@ -122,8 +122,22 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SPLIT.split(text) if s and s.strip()]
 
 
+# A sentence that ends in a full stop and opens with "when I…" or "where the…" tells ("When I open a
+# blank notebook, I freeze."); "when should i learn docker." still asks.
+_TELLS = re.compile(
+    r"^(?:and |also |but |so |then )*(?:when|where)\s+"
+    r"(?:i|i'm|i've|we|you|my|our|your|the|a|an|it|they|he|she|people|everyone|someone)\b",
+    re.IGNORECASE,
+)
+
+
 def asks(sentence: str) -> bool:
-    return sentence.rstrip().endswith("?") or _ASKS.match(sentence.strip()) is not None
+    text = sentence.strip()
+    if text.endswith("?"):
+        return True
+    if text.endswith((".", "!")) and _TELLS.match(text):
+        return False
+    return _ASKS.match(text) is not None
 
 
 def has_topic(sentence: str) -> bool:

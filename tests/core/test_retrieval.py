@@ -123,6 +123,19 @@ def test_a_follow_up_with_no_topic_of_its_own_is_not_a_part() -> None:
         split_parts("my model aces the rows it trained on and coin-flips on anything new?? what am i doing wrong") == []
     )
     assert split_parts("it is 99% right but never flagged a fraud. how is that even possible") == []
+    post = (
+        "I feel stuck. But when I open a blank notebook, I have no idea where to begin. "
+        "How do I break out of the tutorial loop? What does a good project look like? And when am I ready to apply?"
+    )
+    assert split_parts(post) == [  # "when I open…" tells, so the third question is not crowded out
+        "How do I break out of the tutorial loop?",
+        "What does a good project look like?",
+        "And when am I ready to apply?",
+    ]
+    assert split_parts("when should i learn docker. and do i need kubernetes") == [
+        "when should i learn docker.",
+        "and do i need kubernetes",
+    ]
     assert split_parts("I'm 34 and in marketing. Is it too late? And do I need a degree?") == [
         "I'm 34 and in marketing. Is it too late?",
         "And do I need a degree?",
