@@ -66,9 +66,6 @@ class Considered:
     scope_rule: ScopeRule | None = None  # the rule of knowledge/scope.yaml it is closer to than to any passage
     asked: str = ""  # the member's own words, as an answer quotes them back
 
-    def __post_init__(self) -> None:
-        self.asked = self.asked or self.text
-
 
 @dataclass
 class Consideration:
@@ -267,9 +264,7 @@ class Advisor:
             assert matrix is not None
 
             def consider(n: int, said: str, asked: str) -> Considered:
-                found = self._consider(index, said, matrix[n], settings, dense[n], terms[n], lexical[n])
-                found.asked = asked
-                return found
+                return self._consider(index, said, asked, matrix[n], settings, dense[n], terms[n], lexical[n])
 
             whole = consider(row, searched, text)
             considered_parts = [consider(row + 1 + n, part, shown) for n, (shown, part) in enumerate(parts)]
@@ -281,6 +276,7 @@ class Advisor:
         self,
         index: SearchIndex,
         text: str,
+        asked: str,
         vector: Vectors,
         settings: RetrievalSettings,
         dense: list[DenseMatch],
@@ -292,7 +288,7 @@ class Advisor:
         seen = signals(index, terms, hits, scope)
         covered, probability = self.decision.answers(seen)
         matched = index.artifacts.knowledge.scope[rule] if rule is not None and seen.scope_margin > 0 else None
-        return Considered(text, hits, seen, probability, covered and bool(hits), matched)
+        return Considered(text, hits, seen, probability, covered and bool(hits), matched, asked)
 
     def _answer(self, c: Consideration, k: int) -> Answer:
         if c.whole is None:
