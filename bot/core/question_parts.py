@@ -13,7 +13,6 @@ import re
 
 MAX_PARTS = 3
 MIN_WORDS = 5
-MIN_TOPIC_WORDS = 1
 
 # Words that say how something is asked, not what about: a sentence made only of these has no topic.
 _NO_TOPIC = frozenset(
@@ -60,7 +59,7 @@ def asks(sentence: str) -> bool:
 
 def has_topic(sentence: str) -> bool:
     words = [w.strip("'") for w in _WORDS.findall(sentence.lower())]
-    return sum(len(w) >= 3 and w not in _NO_TOPIC for w in words) >= MIN_TOPIC_WORDS
+    return any(len(w) >= 3 and w not in _NO_TOPIC for w in words)
 
 
 def split_parts(text: str) -> list[str]:
@@ -73,7 +72,8 @@ def split_parts(text: str) -> list[str]:
         if not asks(sentence):
             continue
         if n > 0 and not has_topic(sentence) and parts and parts[-1].endswith(found[n - 1]):
-            parts[-1] = f"{parts[-1]} {sentence}"  # a follow-up of the question just asked
+            # the sentence before was the last part: this is its follow-up, not a question of its own
+            parts[-1] = f"{parts[-1]} {sentence}"
             continue
         if n > 0 and not asks(found[n - 1]) and (len(sentence.split()) < MIN_WORDS or not has_topic(sentence)):
             sentence = f"{found[n - 1]} {sentence}"
