@@ -303,10 +303,10 @@ class Advisor:
             parts = [(p.asked, p.hits[0]) for p in answered_parts]
             return compose(c.question, hits[:k], confidence, c.note, parts=parts)
         if whole.covered:
-            return compose(c.question, whole.hits[:k], whole.probability, c.note)
+            return compose(c.question, whole.hits[:k], whole.probability, c.note, ranked=self.ranker.active)
         if answered_parts:
             best = max(answered_parts, key=lambda p: p.probability)
-            return compose(c.question, best.hits[:k], best.probability, c.note)
+            return compose(c.question, best.hits[:k], best.probability, c.note, ranked=self.ranker.active)
         return decline(c.question, whole.hits[:k], nearest_faq(whole.hits), whole.probability, c.note, whole.scope_rule)
 
 

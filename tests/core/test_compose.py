@@ -1,0 +1,62 @@
+"""Answer composition: what a member reads when the ranker is sure, and when it can hardly choose."""
+
+from __future__ import annotations
+
+from bot.core.chunking import Passage
+from bot.core.compose import RUNNER_UP_GAP, compose
+from bot.core.retrieval import Hit
+
+GIT = (
+    "Use Git for every project, even alone: commit small steps with messages that say why. "
+    "Branches let you try an idea without breaking what works. " + "Keep notebooks tidy and restart them often. " * 10
+)
+DEPLOY = "Deployment means putting a trained model where users or systems can call it, behind an API or in a batch job."
+
+
+def hit(doc: str, text: str, score: float, section: str | None = None) -> Hit:
+    kind = "article" if section else "faq"
+    path = f"articles/{doc}.md" if section else f"faq/{doc}.md"
+    passage = Passage(
+        id=f"{doc}#{section or ''}",
+        doc_id=doc,
+        kind=kind,
+        title=doc.replace("-", " ").capitalize(),
+        section=section,
+        path=path,
+        line=1,
+        text=text,
+        context="",
+    )
+    return Hit(passage=passage, row=0, score=score, dense=score, passage_cosine=score, anchor_cosine=score, bm25=0.0)
+
+
+def test_a_near_tie_from_another_document_is_quoted_briefly_with_its_heading_and_citation() -> None:
+    hits = [hit("what-is-mlops", DEPLOY, 0.80), hit("software-practices", GIT, 0.80 - RUNNER_UP_GAP / 2, "Git")]
+    answer = compose("how do people keep track of code changes?", hits, 0.9, ranked=True)
+    first, second = answer.body.split("\n\n")
+    assert first == f"{DEPLOY} [1]"
+    assert second.startswith("**See also: Git**\nUse Git for every project, even alone") and second.endswith(" [2]")
+    assert len(second) < 400, "a gist, not the whole section"
+    assert [c.doc_id for c in answer.citations] == ["what-is-mlops", "software-practices"]
+    assert all(c.doc_id != "software-practices" for c in answer.related), "quoted sources are not linked twice"
+
+
+def test_a_clear_winner_is_answered_alone_and_the_runner_up_is_only_linked() -> None:
+    hits = [hit("what-is-mlops", DEPLOY, 0.80), hit("software-practices", GIT, 0.80 - 2 * RUNNER_UP_GAP, "Git")]
+    answer = compose("what is deployment?", hits, 0.9, ranked=True)
+    assert answer.body == f"{DEPLOY} [1]"
+    assert [c.doc_id for c in answer.related] == ["software-practices"]
+
+
+def test_a_tie_within_the_same_document_or_without_a_ranker_adds_nothing() -> None:
+    same_doc = [hit("guide", DEPLOY, 0.8, "Deploying"), hit("guide", GIT, 0.79, "Git")]
+    assert compose("q", same_doc, 0.9, ranked=True).body == f"{DEPLOY} [1]"
+    fused = [hit("what-is-mlops", DEPLOY, 0.033), hit("software-practices", GIT, 0.032, "Git")]
+    assert compose("q", fused, 0.9, ranked=False).body == f"{DEPLOY} [1]"
+
+
+def test_the_gist_never_repeats_a_sentence_the_answer_already_shows() -> None:
+    shared = "Version your data and models as well as your code."
+    hits = [hit("what-is-mlops", f"{DEPLOY} {shared}", 0.8), hit("versioning", f"{shared} Tag each release.", 0.78)]
+    body = compose("q", hits, 0.9, ranked=True).body
+    assert body.count(shared) == 1 and "Tag each release." in body
