@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_build_index(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.index.build import check_knowledge
+    from bot.core.opening_check import short_openings
     from bot.wiring import make_advisor
 
     try:
@@ -52,6 +53,8 @@ def cmd_build_index(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     steps = sum(len(r.steps) for r in kb.roadmaps)
     print(f"OK: {len(kb.articles)} articles, {len(kb.faq)} FAQ entries, {len(kb.roadmaps)} roadmap(s), {steps} steps.")
+    for advice in short_openings(kb):
+        print(f"advice: {advice}")
     if args.check:
         return 0
     advisor = make_advisor(settings)

@@ -104,6 +104,24 @@ def test_check_reports_problems_and_changes_nothing(
     assert "the index was not changed" in err
 
 
+def test_check_points_at_sections_that_show_members_little_and_still_succeeds(
+    env: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from kb_fixtures import FRAGMENT_LIST
+
+    knowledge = tmp_path / "kb"
+    shutil.copytree(env[0], knowledge)
+    article = knowledge / "articles" / "baking-bread.md"
+    article.write_text(article.read_text(encoding="utf-8") + FRAGMENT_LIST + "\n", encoding="utf-8")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge))
+    assert main(["build-index", "--check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("OK: ")
+    assert lines[1].startswith("advice: articles/baking-bread.md:") and "Topics for the theory round" in lines[1]
+
+
 @pytest.mark.slow
 def test_python_dash_m_bot_ask_json_end_to_end(built_small: tuple[Path, Path], tmp_path: Path) -> None:
     knowledge, index = built_small

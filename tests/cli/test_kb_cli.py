@@ -118,7 +118,7 @@ def test_gaps_and_feedback(deployment: Path, capsys: pytest.CaptureFixture[str])
     with transaction(engine) as session:
         for n, question in enumerate(["How do I knit a scarf?", "how do i knit a wool scarf", "Knit a scarf how?"]):
             log_question(f"m{n}", question, 0.2, True, session=session, now=now - timedelta(days=n))
-        log_question("m9", "Which flour should I use for sourdough?", 0.8, False, session=session)
+        log_question("m9", "Which flour should I use for sourdough?", 0.97, False, session=session)
         record_feedback("m1", "How do I fix a flat tyre?", ["articles/bicycle-repair.md"], False, session=session)
     engine.dispose()
 
