@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from bot.core.answers import Answer, clean_question, decline, empty_answer
 from bot.core.batching import MicroBatcher
 from bot.core.chunking import ChunkerSettings
-from bot.core.compose import compose
+from bot.core.compose import NEAR_TIE, compose
 from bot.core.decision import DecisionModel, Signals, load_decision, signals
 from bot.core.embedding import Embedder, Vectors
 from bot.core.errors import IndexUnavailable
@@ -295,12 +295,13 @@ class Advisor:
             return empty_answer()
         whole = c.whole
         answered_parts = [p for p in c.parts if p.covered or (whole.covered and p.hits and p.probability >= PART_BAR)]
-        if len({p.hits[0].passage.id for p in answered_parts}) >= 2:
+        picks = _assign(answered_parts, NEAR_TIE if self.ranker.active else 0.0)
+        if len(picks) >= 2:
             best = max(answered_parts, key=lambda p: p.probability)
             confidence = whole.probability if whole.covered else best.probability
             # The passages each part is answered from come first, then the whole post's.
-            hits = _unique([p.hits[0] for p in answered_parts] + whole.hits)
-            parts = [(p.asked, p.hits[0]) for p in answered_parts]
+            hits = _unique([hit for _, hit in picks] + whole.hits)
+            parts = [(p.asked, hit) for p, hit in picks]
             return compose(c.question, hits[:k], confidence, c.note, parts=parts)
         if whole.covered:
             return compose(c.question, whole.hits[:k], whole.probability, c.note, ranked=self.ranker.active)
@@ -308,6 +309,27 @@ class Advisor:
             best = max(answered_parts, key=lambda p: p.probability)
             return compose(c.question, best.hits[:k], best.probability, c.note, ranked=self.ranker.active)
         return decline(c.question, whole.hits[:k], nearest_faq(whole.hits), whole.probability, c.note, whole.scope_rule)
+
+
+def _assign(parts: Sequence[Considered], near_tie: float) -> list[tuple[Considered, Hit]]:
+    """Each part answered from a passage of its own, in the post's order.
+
+    Two parts whose best passage is the same ("what rounds should I expect?", "leetcode or theory?")
+    would otherwise show it once and leave the other part unanswered; the part that matches it less
+    takes its next passage when that is nearly as relevant (`NEAR_TIE`; on tune +1 long post of 14,
+    the same at 0.05 and 0.10, calibrate unchanged, −1 from 0.20), else it is left to the shared one.
+    """
+    taken: set[str] = set()
+    picks: dict[int, Hit] = {}
+    for n in sorted(range(len(parts)), key=lambda n: -parts[n].hits[0].score):
+        top = parts[n].hits[0]
+        hit = next(
+            (h for h in parts[n].hits[:3] if h.passage.id not in taken and top.score - h.score <= near_tie), None
+        )
+        if hit is not None:
+            taken.add(hit.passage.id)
+            picks[n] = hit
+    return [(parts[n], picks[n]) for n in sorted(picks)]
 
 
 def _unique(hits: Sequence[Hit]) -> list[Hit]:

@@ -1,9 +1,11 @@
-"""Answer composition: what a member reads when the ranker is sure, and when it can hardly choose."""
+"""Answer composition: what a member reads when the ranker is sure, when it can hardly choose, and
+which passage answers each part of a post."""
 
 from __future__ import annotations
 
+from bot.core.advisor import Considered, _assign
 from bot.core.chunking import Passage
-from bot.core.compose import RUNNER_UP_GAP, compose
+from bot.core.compose import NEAR_TIE, compose
 from bot.core.retrieval import Hit
 
 GIT = (
@@ -31,7 +33,7 @@ def hit(doc: str, text: str, score: float, section: str | None = None) -> Hit:
 
 
 def test_a_near_tie_from_another_document_is_quoted_briefly_with_its_heading_and_citation() -> None:
-    hits = [hit("what-is-mlops", DEPLOY, 0.80), hit("software-practices", GIT, 0.80 - RUNNER_UP_GAP / 2, "Git")]
+    hits = [hit("what-is-mlops", DEPLOY, 0.80), hit("software-practices", GIT, 0.80 - NEAR_TIE / 2, "Git")]
     answer = compose("how do people keep track of code changes?", hits, 0.9, ranked=True)
     first, second = answer.body.split("\n\n")
     assert first == f"{DEPLOY} [1]"
@@ -42,7 +44,7 @@ def test_a_near_tie_from_another_document_is_quoted_briefly_with_its_heading_and
 
 
 def test_a_clear_winner_is_answered_alone_and_the_runner_up_is_only_linked() -> None:
-    hits = [hit("what-is-mlops", DEPLOY, 0.80), hit("software-practices", GIT, 0.80 - 2 * RUNNER_UP_GAP, "Git")]
+    hits = [hit("what-is-mlops", DEPLOY, 0.80), hit("software-practices", GIT, 0.80 - 2 * NEAR_TIE, "Git")]
     answer = compose("what is deployment?", hits, 0.9, ranked=True)
     assert answer.body == f"{DEPLOY} [1]"
     assert [c.doc_id for c in answer.related] == ["software-practices"]
@@ -60,3 +62,25 @@ def test_the_gist_never_repeats_a_sentence_the_answer_already_shows() -> None:
     hits = [hit("what-is-mlops", f"{DEPLOY} {shared}", 0.8), hit("versioning", f"{shared} Tag each release.", 0.78)]
     body = compose("q", hits, 0.9, ranked=True).body
     assert body.count(shared) == 1 and "Tag each release." in body
+
+
+def part(asked: str, *hits: Hit) -> Considered:
+    return Considered(text=asked, hits=list(hits), signals=None, probability=0.9, covered=True, asked=asked)  # type: ignore[arg-type]
+
+
+def test_two_parts_with_the_same_best_passage_each_get_one_when_the_next_is_nearly_as_good() -> None:
+    shared = hit("leetcode-or-theory", GIT, 0.95)
+    rounds = part("What rounds should I expect?", hit("leetcode-or-theory", GIT, 0.90), hit("loop", DEPLOY, 0.85))
+    grind = part("Should I grind leetcode?", shared, hit("coding", DEPLOY, 0.5))
+    picks = _assign([rounds, grind], NEAR_TIE)
+    assert [(p.asked, h.passage.doc_id) for p, h in picks] == [
+        ("What rounds should I expect?", "loop"),
+        ("Should I grind leetcode?", "leetcode-or-theory"),
+    ]
+
+
+def test_a_part_without_a_near_alternative_is_left_to_the_shared_passage() -> None:
+    first = part("a?", hit("shared", GIT, 0.95))
+    second = part("b?", hit("shared", GIT, 0.90), hit("far", DEPLOY, 0.90 - 2 * NEAR_TIE))
+    assert [h.passage.doc_id for _, h in _assign([first, second], NEAR_TIE)] == ["shared"]
+    assert len(_assign([first, second], 0.0)) == 1
