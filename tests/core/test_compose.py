@@ -84,3 +84,13 @@ def test_a_part_without_a_near_alternative_is_left_to_the_shared_passage() -> No
     second = part("b?", hit("shared", GIT, 0.90), hit("far", DEPLOY, 0.90 - 2 * NEAR_TIE))
     assert [h.passage.doc_id for _, h in _assign([first, second], NEAR_TIE)] == ["shared"]
     assert len(_assign([first, second], 0.0)) == 1
+
+
+def test_a_part_answered_from_an_faq_entry_shows_the_entry_whole_and_an_article_a_share() -> None:
+    faq_text = " ".join(f"Sentence {n} of the entry, written to be read whole." for n in range(20))
+    article_text = " ".join(f"Article sentence {n} about a neighbouring topic." for n in range(40))
+    parts = [("first?", hit("an-faq", faq_text, 0.9)), ("second?", hit("guide", article_text, 0.8, "Topic"))]
+    answer = compose("first? second?", [h for _, h in parts], 0.9, parts=parts, ranked=True)
+    assert [p.question for p in answer.parts] == ["first?", "second?"]
+    assert faq_text in answer.parts[0].body and len(faq_text) > 1000
+    assert len(answer.parts[1].body) < 800 < len(article_text)
