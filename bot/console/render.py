@@ -4,6 +4,7 @@ Colour appears only when the output is a terminal (rich decides)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from rich.console import Group, RenderableType
@@ -46,9 +47,18 @@ STYLES = {
 }
 
 
+_BOLD_LINE = re.compile(r"^(\*\*[^\n]+\*\*)\n(?=\S)", re.MULTILINE)
+
+
+def _line_breaks(body: str) -> str:
+    """A bold line over its text ("**See also: Git**", a part's question) keeps its own line: in
+    Markdown a single newline is a space, in Discord it is a line break, and the body is written for both."""
+    return _BOLD_LINE.sub(r"\1  \n", body)
+
+
 def answer(result: Answer) -> RenderableType:
     """The answer as markdown, then its sources, related reading, or the questions it may have meant."""
-    parts: list[RenderableType] = [Markdown(result.body)]
+    parts: list[RenderableType] = [Markdown(_line_breaks(result.body))]
     if result.citations:
         sources = Text("Sources", style="bold")
         for c in result.citations:

@@ -295,7 +295,7 @@ class Advisor:
             return empty_answer()
         whole = c.whole
         answered_parts = [p for p in c.parts if p.covered or (whole.covered and p.hits and p.probability >= PART_BAR)]
-        picks = _assign(answered_parts, NEAR_TIE if self.ranker.active else 0.0)
+        picks = _assign(answered_parts, NEAR_TIE if self.ranker.active else None)
         if len(picks) >= 2:
             best = max(answered_parts, key=lambda p: p.probability)
             confidence = whole.probability if whole.covered else best.probability
@@ -311,24 +311,39 @@ class Advisor:
         return decline(c.question, whole.hits[:k], nearest_faq(whole.hits), whole.probability, c.note, whole.scope_rule)
 
 
-def _assign(parts: Sequence[Considered], near_tie: float) -> list[tuple[Considered, Hit]]:
+def _assign(parts: Sequence[Considered], near_tie: float | None) -> list[tuple[Considered, Hit]]:
     """Each part answered from a passage of its own, in the post's order.
 
     Two parts whose best passage is the same ("what rounds should I expect?", "leetcode or theory?")
-    would otherwise show it once and leave the other part unanswered; the part that matches it less
-    takes its next passage when that is nearly as relevant (`NEAR_TIE`; on tune +1 long post of 14,
-    the same at 0.05 and 0.10, calibrate unchanged, −1 from 0.20), else it is left to the shared one.
+    would otherwise show it once and leave the other part unanswered. Every part first claims its own
+    best passage (the part that matches a shared one best keeps it); a part left without one takes its
+    next passage when that is within `near_tie` of its best and is no other part's best (on tune +1 long
+    post of 14, the same at 0.05 and 0.10, calibrate unchanged, -1 from 0.20); else the shared passage
+    answers it. `near_tie=None` (no ranker: fused scores tie by construction) only de-duplicates.
     """
-    taken: set[str] = set()
+    order = sorted(range(len(parts)), key=lambda n: -parts[n].hits[0].score)
     picks: dict[int, Hit] = {}
-    for n in sorted(range(len(parts)), key=lambda n: -parts[n].hits[0].score):
+    for n in order:
         top = parts[n].hits[0]
-        hit = next(
-            (h for h in parts[n].hits[:3] if h.passage.id not in taken and top.score - h.score <= near_tie), None
-        )
-        if hit is not None:
-            taken.add(hit.passage.id)
-            picks[n] = hit
+        if all(h.passage.id != top.passage.id for h in picks.values()):
+            picks[n] = top
+    if near_tie is not None:
+        bests = {p.hits[0].passage.id for p in parts}
+        for n in order:
+            if n in picks:
+                continue
+            top = parts[n].hits[0]
+            taken = {h.passage.id for h in picks.values()}
+            hit = next(
+                (
+                    h
+                    for h in parts[n].hits[1:3]
+                    if h.passage.id not in taken | bests and top.score - h.score <= near_tie
+                ),
+                None,
+            )
+            if hit is not None:
+                picks[n] = hit
     return [(parts[n], picks[n]) for n in sorted(picks)]
 
 

@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from bot.core.answers import Answer, AnswerPart, Citation, passage_out
 from bot.core.chunking import Passage, is_list_block, split_blocks, split_sentences
 from bot.core.retrieval import Hit
+from bot.core.text import clip
 
 ARTICLE_CHARS = 900
 FAQ_CHARS = 1500
 PART_CHARS = 700
+PARTS_TOTAL = 3000  # FAQ entries in a multi-part answer share this
 RELATED = 2
 RELATED_SHARE = 0.5
 # A source from another document whose relevance is within this of the best is nearly as likely to
@@ -47,14 +49,13 @@ def _key(sentence: str) -> str:
     return " ".join(_WORD.findall(sentence.lower()))
 
 
-def _without_meta(block: str, seen: set[str]) -> str:
-    """The block without meta sentences and without sentences the answer already shows."""
+def _without_meta(block: str) -> str:
     if is_list_block(block):
         return block
     sentences = split_sentences(block)
-    if not any(is_meta(s) or _key(s) in seen for s in sentences):
+    if not any(is_meta(s) for s in sentences):
         return block
-    return " ".join(s for s in sentences if not is_meta(s) and _key(s) not in seen)
+    return " ".join(s for s in sentences if not is_meta(s))
 
 
 def _trim(block: str, budget: int) -> str:
@@ -98,7 +99,7 @@ def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
     out: list[str] = []
     used = 0
     for raw in split_blocks(text):
-        block = _without_meta(raw, seen)
+        block = _without_meta(raw)
         keys = [_key(s) for s in split_sentences(block)]
         if not block.strip() or (keys and all(k in seen for k in keys)):
             continue
@@ -159,6 +160,11 @@ def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED
     return out
 
 
+def heading(passage: Passage) -> str:
+    """What a quoted source is about, in a few words: its section, or for an article's opening its title."""
+    return passage.title if passage.section in (None, "Overview") else str(passage.section)
+
+
 def runner_up(hits: Sequence[Hit]) -> Hit | None:
     """The best hit from another document than the first, when the ranker could hardly tell them apart.
 
@@ -191,12 +197,13 @@ def compose(
     seen: set[str] = set()
     answer_parts: list[AnswerPart] = []
     if len(parts) >= 2:
-        # An FAQ entry is shown whole here too (it was written to be read whole; on tune and calibrate
-        # one more long post each was answered, median multi-part answer 1,451 -> 1,610 characters);
-        # an article section gets a share of the budget.
+        # An FAQ entry is shown whole here too, as long as the parts together stay readable in one
+        # message (it was written to be read whole; on tune and calibrate one more long post each was
+        # answered, median multi-part answer 1,451 -> 1,610 characters); an article section gets a share.
         budget = max(PART_CHARS, (ARTICLE_CHARS * 3 // 2) // len(parts))
+        faq_budget = max(budget, min(FAQ_CHARS, PARTS_TOTAL // len(parts)))
         for ask, hit in parts:
-            text = passage_body(hit.passage, None if hit.passage.kind == "faq" else budget, seen)
+            text = passage_body(hit.passage, faq_budget if hit.passage.kind == "faq" else budget, seen)
             if not text:
                 continue
             number = citations.number(hit.passage)
@@ -206,10 +213,9 @@ def compose(
         top = hits[0].passage
         body = f"{passage_body(top, seen=seen)} [{citations.number(top)}]"
         second = runner_up(hits) if ranked else None
-        gist = passage_body(second.passage, RUNNER_UP_CHARS, seen) if second else ""
+        gist = clip(passage_body(second.passage, RUNNER_UP_CHARS, seen), RUNNER_UP_CHARS) if second else ""
         if second and gist:
-            heading = second.passage.section or second.passage.title
-            body += f"\n\n**See also: {heading}**\n{gist} [{citations.number(second.passage)}]"
+            body += f"\n\n**See also: {heading(second.passage)}**\n{gist} [{citations.number(second.passage)}]"
     return Answer(
         question=question,
         abstained=False,

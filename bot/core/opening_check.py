@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.core.compose import ARTICLE_CHARS, opening
 from bot.core.knowledge.models import KnowledgeBase
 
-LONG = 950  # a section longer than this is cut when shown
+LONG = 950  # a section this long is cut when shown (~900), by more than a last sentence
 SHORT = 650  # ...and showing less than this of it means a block was dropped
 
 

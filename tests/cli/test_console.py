@@ -126,3 +126,16 @@ def test_an_answer_names_the_step_it_belongs_to_for_a_member_with_a_goal(setting
     flat = " ".join(text.split())
     assert "On your roadmap: step “Bake a first loaf” (/show lists them all)." in flat
     assert "This builds on Gather basic tools, which you have not marked done (/done STEP)." in flat
+
+
+def test_a_bold_heading_line_keeps_its_own_line_in_the_terminal() -> None:
+    from rich.console import Console
+
+    from bot.console.render import answer
+    from bot.core.answers import Answer
+
+    body = "Use Python first. [1]\n\n**See also: R for statistics**\nR is built for statistics. [2]"
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console.print(answer(Answer(question="q", abstained=False, body=body, passages=[])))
+    lines = [line.strip() for line in console.file.getvalue().splitlines() if line.strip()]  # type: ignore[attr-defined]
+    assert lines == ["Use Python first. [1]", "See also: R for statistics", "R is built for statistics. [2]"]

@@ -57,11 +57,23 @@ def test_a_tie_within_the_same_document_or_without_a_ranker_adds_nothing() -> No
     assert compose("q", fused, 0.9, ranked=False).body == f"{DEPLOY} [1]"
 
 
-def test_the_gist_never_repeats_a_sentence_the_answer_already_shows() -> None:
+def test_the_gist_never_repeats_a_paragraph_the_answer_already_shows() -> None:
     shared = "Version your data and models as well as your code."
-    hits = [hit("what-is-mlops", f"{DEPLOY} {shared}", 0.8), hit("versioning", f"{shared} Tag each release.", 0.78)]
+    hits = [
+        hit("what-is-mlops", f"{DEPLOY}\n\n{shared}", 0.8),
+        hit("versioning", f"{shared}\n\nTag each release.", 0.78),
+    ]
     body = compose("q", hits, 0.9, ranked=True).body
-    assert body.count(shared) == 1 and "Tag each release." in body
+    assert body.count(shared) == 1 and body.endswith("**See also: Versioning**\nTag each release. [2]")
+
+
+def test_an_articles_opening_is_quoted_under_its_title_and_a_long_first_sentence_is_clipped() -> None:
+    long_sentence = "Software practices " + "keep a project healthy and reviewable " * 12 + "over years."
+    hits = [hit("what-is-mlops", DEPLOY, 0.8), hit("software-practices", long_sentence, 0.75, "Overview")]
+    second = compose("q", hits, 0.9, ranked=True).body.split("\n\n")[1]
+    heading, gist = second.split("\n")
+    assert heading == "**See also: Software practices**"
+    assert gist.endswith("… [2]") and len(gist) <= 300 + len(" [2]")
 
 
 def part(asked: str, *hits: Hit) -> Considered:
@@ -83,7 +95,20 @@ def test_a_part_without_a_near_alternative_is_left_to_the_shared_passage() -> No
     first = part("a?", hit("shared", GIT, 0.95))
     second = part("b?", hit("shared", GIT, 0.90), hit("far", DEPLOY, 0.90 - 2 * NEAR_TIE))
     assert [h.passage.doc_id for _, h in _assign([first, second], NEAR_TIE)] == ["shared"]
-    assert len(_assign([first, second], 0.0)) == 1
+
+
+def test_a_fallback_never_takes_another_parts_best_passage() -> None:
+    a = part("a?", hit("x", GIT, 0.95))
+    b = part("b?", hit("x", GIT, 0.93), hit("y", DEPLOY, 0.86))
+    c = part("c?", hit("y", DEPLOY, 0.80), hit("z", GIT, 0.40))
+    assert [(p.asked, h.passage.doc_id) for p, h in _assign([a, b, c], NEAR_TIE)] == [("a?", "x"), ("c?", "y")]
+
+
+def test_without_a_ranker_parts_are_only_de_duplicated_even_on_exact_ties() -> None:
+    a = part("a?", hit("x", GIT, 0.03))
+    b = part("b?", hit("x", GIT, 0.03), hit("y", DEPLOY, 0.03))
+    assert [h.passage.doc_id for _, h in _assign([a, b], None)] == ["x"]
+    assert [h.passage.doc_id for _, h in _assign([a, b], NEAR_TIE)] == ["x", "y"]
 
 
 def test_a_part_answered_from_an_faq_entry_shows_the_entry_whole_and_an_article_a_share() -> None:
@@ -94,3 +119,6 @@ def test_a_part_answered_from_an_faq_entry_shows_the_entry_whole_and_an_article_
     assert [p.question for p in answer.parts] == ["first?", "second?"]
     assert faq_text in answer.parts[0].body and len(faq_text) > 1000
     assert len(answer.parts[1].body) < 800 < len(article_text)
+    three = [*parts, ("third?", hit("another-faq", faq_text.replace("entry", "note"), 0.7))]
+    long_post = compose("q", [h for _, h in three], 0.9, parts=three, ranked=True)
+    assert len(long_post.body) < 3500, "three FAQ entries share one message's worth of text"
