@@ -119,6 +119,8 @@ def _print_reload(result: ReloadResult) -> None:
             f"Reloaded: build {result.build_id} is live ({result.embedded} texts embedded, "
             f"{result.reused} reused, {result.seconds:.1f} s). A running bot picks it up within seconds."
         )
+        for advice in result.advice:
+            print(f"advice: {advice}")
         return
     for problem in result.problems:
         print(problem, file=sys.stderr)

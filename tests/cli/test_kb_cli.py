@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kb_fixtures import SMALL_DECISION
+from kb_fixtures import FRAGMENT_LIST, SMALL_DECISION
 
 import bot.wiring
 from bot.cli import main
@@ -75,6 +75,17 @@ def test_reload_is_picked_up_by_a_running_bot(
     code, out, _ = run(capsys, "kb", "audit", "--json")
     entries = json.loads(out)
     assert code == 0 and [(e["actor"], e["action"]) for e in entries] == [("ops", "reload")]
+
+
+def test_reload_prints_advice_for_a_section_members_would_see_little_of(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = deployment / "knowledge" / "articles" / "baking-bread.md"
+    article.write_text(article.read_text(encoding="utf-8") + FRAGMENT_LIST + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "kb", "reload", "--actor", "ops")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("Reloaded: build ")
+    assert lines[1].startswith("advice: articles/baking-bread.md:") and "Topics for the theory round" in lines[1]
 
 
 def test_reload_prints_every_problem_and_fails(deployment: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -65,3 +65,15 @@ def test_reports_fit_and_escape_member_text() -> None:
     audit = audit_embed(entries)
     assert len(audit.description or "") <= limits.EMBED_DESCRIPTION
     assert (audit.description or "").startswith(f"<t:{int(NOW.timestamp())}:f> <@{USER}> **reload** — xxx")
+
+
+def test_a_successful_reload_points_at_sections_members_see_little_of() -> None:
+    advice = [f'articles/a.md:{n}: section "S{n}" shows members only 400 of its 1600 characters' for n in range(200)]
+    ok = ReloadResult(ok=True, advice=advice, build_id="b2", seconds=1.0, finished_at=NOW, actor="watcher")
+    embed = reload_embed(ok)
+    description = embed.description or ""
+    assert embed.title == "Knowledge reloaded" and "members see only the start of 200 section(s)" in description
+    assert 'articles/a.md:0: section "S0"' in description and description.count("```") == 2
+    assert len(description) <= limits.EMBED_DESCRIPTION and len(embed) <= limits.EMBED_TOTAL
+    quiet = reload_embed(ok.model_copy(update={"advice": []}))
+    assert "Worth a look" not in (quiet.description or "")

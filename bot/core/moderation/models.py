@@ -17,6 +17,9 @@ class ReloadResult(_Out):
 
     ok: bool
     problems: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(
+        default_factory=list, description="On success, sections members would see only a preamble of (path:line: …)."
+    )
     build_id: str | None = Field(description="The build live after the reload (the old one when it failed).")
     previous_build_id: str | None = None
     seconds: float

@@ -8,6 +8,7 @@ import time
 from bot.core.advisor import Advisor
 from bot.core.errors import KnowledgeInvalid
 from bot.core.moderation.models import ReloadResult
+from bot.core.opening_check import short_openings
 from bot.core.store import utcnow
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def run_reload(advisor: Advisor, actor: str) -> ReloadResult:
     log.info("Reload by %s: build %s live after %.2f s (%d embedded)", actor, report.build_id, seconds, report.embedded)
     return ReloadResult(
         ok=True,
+        advice=[str(a) for a in short_openings(advisor.knowledge)],
         build_id=report.build_id,
         previous_build_id=previous,
         seconds=seconds,

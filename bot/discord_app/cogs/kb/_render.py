@@ -41,14 +41,14 @@ def add_fields(embed: discord.Embed, fields: Sequence[tuple[str, str]], what: st
 def reload_embed(result: ReloadResult) -> discord.Embed:
     if result.ok:
         previous = f" (was `{result.previous_build_id}`)" if result.previous_build_id != result.build_id else ""
-        return discord.Embed(
-            title="Knowledge reloaded",
-            description=(
-                f"Build `{result.build_id}`{previous} is live after {result.seconds:.2f} s: "
-                f"{result.embedded} text(s) embedded, {result.reused} reused."
-            ),
-            colour=OK_COLOUR,
+        description = (
+            f"Build `{result.build_id}`{previous} is live after {result.seconds:.2f} s: "
+            f"{result.embedded} text(s) embedded, {result.reused} reused."
         )
+        if result.advice:
+            description += f"\n\nWorth a look: members see only the start of {len(result.advice)} section(s):\n"
+            description += problems_block(result.advice, limits.EMBED_DESCRIPTION - len(description))
+        return discord.Embed(title="Knowledge reloaded", description=description, colour=OK_COLOUR)
     head = f"Build `{result.build_id}` stays live. Fix these {len(result.problems)} problem(s), then reload:\n"
     return discord.Embed(
         title="Reload failed — nothing changed",
