@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.models import OVERVIEW, KnowledgeBase
 
 TokenCounter = Callable[[str], int]
 
@@ -142,7 +142,7 @@ def chunk_knowledge(kb: KnowledgeBase, count_tokens: TokenCounter, settings: Chu
     for article in kb.articles:
         summary = f" {article.meta.summary}" if article.meta.summary else ""
         for section in article.sections:
-            section_label = None if section.title == "Overview" else section.title
+            section_label = None if section.title == OVERVIEW else section.title
             context = f"{article.meta.title} › {section.title}.{summary}" if settings.context else ""
             passages.append(
                 Passage(
@@ -150,7 +150,7 @@ def chunk_knowledge(kb: KnowledgeBase, count_tokens: TokenCounter, settings: Chu
                     doc_id=article.id,
                     kind="article",
                     title=article.meta.title,
-                    section=section_label or "Overview",
+                    section=section_label or OVERVIEW,
                     path=article.path,
                     line=section.line,
                     text=section.text.strip(),

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from bot.core.answers import Answer, AnswerPart, Citation, passage_out
 from bot.core.chunking import Passage, is_list_block, split_blocks, split_sentences
-from bot.core.retrieval import Hit
+from bot.core.knowledge.models import OVERVIEW
+from bot.core.retrieval import Hit, next_other_document
 from bot.core.text import clip
 
 ARTICLE_CHARS = 900
@@ -162,7 +163,7 @@ def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED
 
 def heading(passage: Passage) -> str:
     """What a quoted source is about, in a few words: its section, or for an article's opening its title."""
-    return passage.title if passage.section in (None, "Overview") else str(passage.section)
+    return passage.title if passage.section in (None, OVERVIEW) else str(passage.section)
 
 
 def runner_up(hits: Sequence[Hit]) -> Hit | None:
@@ -172,13 +173,8 @@ def runner_up(hits: Sequence[Hit]) -> Hit | None:
     deployment and versioning, or Git); a member shown only one of them gets the wrong one about
     as often as the right one.
     """
-    if len(hits) < 2:
-        return None
-    top = hits[0]
-    for hit in hits[1:3]:
-        if hit.passage.doc_id != top.passage.doc_id:
-            return hit if top.score - hit.score <= NEAR_TIE else None
-    return None
+    other = next_other_document(hits)
+    return other if other is not None and hits[0].score - other.score <= NEAR_TIE else None
 
 
 def compose(

@@ -18,7 +18,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.core.logistic import LogisticModel
-from bot.core.retrieval import Hit, QueryTerms, SearchIndex
+from bot.core.retrieval import Hit, QueryTerms, SearchIndex, next_other_document
 
 FEATURES: tuple[str, ...] = (
     "dense_top",
@@ -86,7 +86,8 @@ def signals(index: SearchIndex, terms: QueryTerms, hits: list[Hit], scope: float
     best = by_dense[0]
     other = next((h.dense for h in by_dense[1:] if h.passage.doc_id != best.passage.doc_id), 0.0)
     top = hits[0]  # ranked first: what the answer will be composed from
-    runner_up = next((h.score for h in hits[1:] if h.passage.doc_id != top.passage.doc_id), 0.0)
+    other_doc = next_other_document(hits)
+    runner_up = other_doc.score if other_doc is not None else 0.0
     covered = index.passage_terms[top.row]
     known = set(terms.known)
     # Each word weighs by how specific it is: words the knowledge base never uses weigh the most.

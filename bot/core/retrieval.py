@@ -60,6 +60,11 @@ class Hit:
     bm25_rank: int | None = None
 
 
+def next_other_document(hits: Sequence[Hit]) -> Hit | None:
+    """The best hit (hits best first) from another document than the first one."""
+    return next((h for h in hits[1:] if h.passage.doc_id != hits[0].passage.doc_id), None) if hits else None
+
+
 @dataclass
 class DenseMatch:
     row: int

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.core.errors import KnowledgeInvalid, Problem
 from bot.core.knowledge.models import (
+    OVERVIEW,
     Article,
     ArticleMeta,
     FaqEntry,
@@ -248,7 +249,7 @@ def split_sections(
     """
     problems = problems if problems is not None else []
     sections: list[Section] = []
-    current_title, current_line = "Overview", first_line
+    current_title, current_line = OVERVIEW, first_line
     buf: list[str] = []
     anchors: list[str] = []
     in_fence = False

@@ -34,6 +34,9 @@ class ArticleMeta(_Strict):
     steps: list[Slug] = Field(default_factory=list, description="Roadmap step ids this article explains.")
 
 
+OVERVIEW = "Overview"  # the title given to an article's text before its first heading
+
+
 class Section(_Strict):
     """One heading section of an article; `line` is where its heading stands in the file."""
 
