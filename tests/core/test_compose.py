@@ -3,7 +3,7 @@ which passage answers each part of a post."""
 
 from __future__ import annotations
 
-from bot.core.advisor import Considered, _assign
+from bot.core.advisor import POST_CONTEXT, Considered, _assign, _in_context
 from bot.core.chunking import Passage
 from bot.core.compose import NEAR_TIE, compose
 from bot.core.retrieval import Hit
@@ -122,3 +122,17 @@ def test_a_part_answered_from_an_faq_entry_shows_the_entry_whole_and_an_article_
     three = [*parts, ("third?", hit("another-faq", faq_text.replace("entry", "note"), 0.7))]
     long_post = compose("q", [h for _, h in three], 0.9, parts=three, ranked=True)
     assert len(long_post.body) < 3500, "three FAQ entries share one message's worth of text"
+
+
+def test_a_part_is_read_in_the_posts_context_without_changing_its_decision() -> None:
+    """'how do I get more replies?' in a post about job applications: the post decides a near tie."""
+    chatbots = hit("llm-apps", DEPLOY, 0.78)
+    applications = hit("applications-no-response", GIT, 0.70)
+    replies = part("And how do I get more replies?", chatbots, applications)
+    post = part("whole post", hit("applications-no-response", GIT, 0.86), hit("internships", DEPLOY, 0.60))
+    read = _in_context(replies, post)
+    assert [h.passage.doc_id for h in read.hits] == ["applications-no-response", "llm-apps"]
+    assert read.hits[0].score == 0.70 + POST_CONTEXT * 0.86
+    assert read.probability == replies.probability and read.covered == replies.covered
+    far = part("whole post", hit("internships", DEPLOY, 0.60))
+    assert [h.passage.doc_id for h in _in_context(replies, far).hits] == ["llm-apps", "applications-no-response"]
