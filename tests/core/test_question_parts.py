@@ -1,0 +1,57 @@
+"""Which sentences of a post ask something: members often ask without a question mark."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.question_parts import asks, split_parts
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "So I'm wondering whether I can skip RNNs and go straight to transformers.",
+        "not sure if I should pause the coding and do three months of maths first",
+        "I cant figure out if I should fine-tune a model or build retrieval over the documents.",
+        "Second, do I actually need a vector database at this size.",
+        "Third — how do I check whether the answers are any good",
+        "Last thing: is C++ worth learning for ML jobs.",
+        "also kinda random but how much does VRAM matter for small CNNs",
+        "If I buy something later, is a MacBook fine for PyTorch.",
+        "If I go that route do I still need the classic ML fundamentals",
+        "Also, given my background, which role is the most realistic to aim for.",
+        "And once it's deployed, what does monitoring even mean for a model",
+        "My manager offered to pay for a cert, do those actually matter to recruiters.",
+        "I have no idea how to prepare for the system design round either.",
+    ],
+)
+def test_a_sentence_that_asks_without_a_question_mark(sentence: str) -> None:
+    assert asks(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In my last job, which was in finance, I built reports in Excel.",
+        "did the fast.ai course and a couple of sklearn projects.",
+        "But when I open a blank notebook, I freeze.",
+        "I finished a physics degree last year and work in a lab.",
+        "Second year of an economics degree, switched my electives to statistics.",
+    ],
+)
+def test_a_sentence_that_tells(sentence: str) -> None:
+    assert not asks(sentence)
+
+
+def test_a_post_that_asks_indirectly_is_split_into_its_questions() -> None:
+    post = (
+        "Data analyst here, 31. My manager wants a chatbot over our policy documents. "
+        "Do I fine-tune a model on the PDFs or build retrieval? "
+        "Second, do I need a vector database at this size. "
+        "Third — how do I check the answers are any good before people trust them"
+    )
+    assert split_parts(post) == [
+        "Do I fine-tune a model on the PDFs or build retrieval?",
+        "Second, do I need a vector database at this size.",
+        "Third — how do I check the answers are any good before people trust them",
+    ]
