@@ -3,9 +3,10 @@
 "I'm 34 and in marketing. Is it too late? And do I need a degree?" asks two things; retrieving for the
 whole post finds one of them. A part is a sentence that asks something (it ends in "?" or starts like
 a question), or asks indirectly ("I'm wondering whether…", "not sure if I should…", "Second, do I
-need…"); background sentences are left out. A short part ("is it worth it?") borrows the sentence
-before it, which usually names what "it" is; a follow-up that names no topic of its own ("what am i
-doing wrong?", "how is that even possible?") belongs to the question before it and is not a part.
+need…"); background sentences are left out. A short part ("is it worth it?", "is this normal or am I
+behind?") borrows the sentence before it, which usually names what "it" is; a follow-up that names
+no topic of its own ("what am i doing wrong?"), a word or two ("Kubeflow?") or an alternative ("Or
+do I need experience first?") belongs to the question before it and is not a part.
 """
 
 from __future__ import annotations
@@ -125,6 +126,12 @@ def has_topic(sentence: str) -> bool:
     return any(len(w) >= 3 and w not in _NO_TOPIC for w in words)
 
 
+_OR = re.compile(r"^or\b", re.IGNORECASE)
+# "Is this normal or am I behind?" is about the sentence before it.
+_POINTS_BACK = re.compile(r"\b(?:this|that|it|those|these|they)\b", re.IGNORECASE)
+SHORT_POINTING_BACK = 10  # words
+
+
 def split_parts(text: str) -> list[str]:
     """The questions of a post, at most three; empty when it asks one thing (or nothing recognisable)."""
     found = sentences(text)
@@ -134,11 +141,15 @@ def split_parts(text: str) -> list[str]:
     for n, sentence in enumerate(found):
         if not asks(sentence):
             continue
-        if n > 0 and not has_topic(sentence) and parts and parts[-1].endswith(found[n - 1]):
-            # the sentence before was the last part: this is its follow-up, not a question of its own
+        words = len(sentence.split())
+        follows_part = n > 0 and bool(parts) and parts[-1].endswith(found[n - 1])
+        if follows_part and (not has_topic(sentence) or words < MIN_WORDS or _OR.match(sentence)):
+            # the sentence before was the last part: this is its follow-up ("Kubeflow?", "Or do I need
+            # experience first?"), not a question of its own
             parts[-1] = f"{parts[-1]} {sentence}"
             continue
-        if n > 0 and not asks(found[n - 1]) and (len(sentence.split()) < MIN_WORDS or not has_topic(sentence)):
+        short = words < MIN_WORDS or (words < SHORT_POINTING_BACK and _POINTS_BACK.search(sentence) is not None)
+        if n > 0 and not asks(found[n - 1]) and (short or not has_topic(sentence)):
             sentence = f"{found[n - 1]} {sentence}"
         parts.append(sentence)
     return parts[:MAX_PARTS] if len(parts) >= 2 else []

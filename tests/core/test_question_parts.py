@@ -55,3 +55,28 @@ def test_a_post_that_asks_indirectly_is_split_into_its_questions() -> None:
         "Second, do I need a vector database at this size.",
         "Third — how do I check the answers are any good before people trust them",
     ]
+
+
+def test_a_short_question_that_points_back_borrows_the_sentence_before_it() -> None:
+    post = (
+        "I'm 26 and switched from accounting last spring. "
+        "My coworkers casually cite papers I have never heard of. Is this normal or am I behind? "
+        "Also how do you all keep up with research without reading every evening?"
+    )
+    assert (
+        split_parts(post)[0]
+        == "My coworkers casually cite papers I have never heard of. Is this normal or am I behind?"
+    )
+
+
+def test_an_alternative_or_a_word_or_two_after_a_question_belong_to_it() -> None:
+    post = (
+        "Is it realistic to get a remote ML job as a junior? Or do I need experience locally first. "
+        "Which tracking tool should we adopt, MLflow? Kubeflow? "
+        "Also curious how salaries compare to data analyst roles."
+    )
+    assert split_parts(post) == [
+        "Is it realistic to get a remote ML job as a junior? Or do I need experience locally first.",
+        "Which tracking tool should we adopt, MLflow? Kubeflow?",
+        "Also curious how salaries compare to data analyst roles.",
+    ]
