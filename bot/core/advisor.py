@@ -308,7 +308,7 @@ class Advisor:
             confidence = whole.probability if whole.covered else best.probability
             # The passages each part is answered from come first, then the whole post's.
             hits = _unique([hit for _, hit in picks] + whole.hits)
-            parts = [(p.asked, hit) for p, hit in picks]
+            parts = [(p.asked, hit) for p, hit in _with_shared(answered_parts, picks)]
             return compose(c.question, hits[:k], confidence, c.note, parts=parts)
         if whole.covered:
             return compose(c.question, whole.hits[:k], whole.probability, c.note, ranked=self.ranker.active)
@@ -363,6 +363,23 @@ def _assign(parts: Sequence[Considered], near_tie: float | None) -> list[tuple[C
             if hit is not None:
                 picks[n] = hit
     return [(parts[n], picks[n]) for n in sorted(picks)]
+
+
+def _with_shared(parts: Sequence[Considered], picks: Sequence[tuple[Considered, Hit]]) -> list[tuple[Considered, Hit]]:
+    """The picks, plus each part left without a passage of its own under the picked passage it shares.
+
+    "What are the options for high-cardinality categoricals? I've heard target encoding leaks, how?"
+    are both answered by one section: the member sees both questions above it, and it gets the room
+    of both (`compose` joins parts that share a passage).
+    """
+    picked = {hit.passage.id: hit for _, hit in picks}
+    chosen = {id(p): hit for p, hit in picks}
+    out: list[tuple[Considered, Hit]] = []
+    for part in parts:
+        hit = chosen.get(id(part)) or (picked.get(part.hits[0].passage.id) if part.hits else None)
+        if hit is not None:
+            out.append((part, hit))
+    return out
 
 
 def _unique(hits: Sequence[Hit]) -> list[Hit]:

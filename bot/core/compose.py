@@ -177,6 +177,14 @@ def runner_up(hits: Sequence[Hit]) -> Hit | None:
     return other if other is not None and hits[0].score - other.score <= NEAR_TIE else None
 
 
+def _shared(parts: Sequence[tuple[str, Hit]]) -> list[tuple[list[str], Hit]]:
+    """Parts answered by the same passage become one block under all their questions, at the first's place."""
+    blocks: dict[str, tuple[list[str], Hit]] = {}
+    for ask, hit in parts:
+        blocks.setdefault(hit.passage.id, ([], hit))[0].append(ask)
+    return list(blocks.values())
+
+
 def compose(
     question: str,
     hits: list[Hit],
@@ -198,12 +206,13 @@ def compose(
         # answered, median multi-part answer 1,451 -> 1,610 characters); an article section gets a share.
         budget = max(PART_CHARS, (ARTICLE_CHARS * 3 // 2) // len(parts))
         faq_budget = max(budget, min(FAQ_CHARS, PARTS_TOTAL // len(parts)))
-        for ask, hit in parts:
-            text = passage_body(hit.passage, faq_budget if hit.passage.kind == "faq" else budget, seen)
+        for asks, hit in _shared(parts):
+            room = faq_budget if hit.passage.kind == "faq" else min(ARTICLE_CHARS * 3 // 2, budget * len(asks))
+            text = passage_body(hit.passage, room, seen)
             if not text:
                 continue
             number = citations.number(hit.passage)
-            answer_parts.append(AnswerPart(question=ask, body=f"{text} [{number}]", citations=[number]))
+            answer_parts.append(AnswerPart(question=" ".join(asks), body=f"{text} [{number}]", citations=[number]))
         body = "\n\n".join(f"**{p.question}**\n{p.body}" for p in answer_parts)
     else:
         top = hits[0].passage

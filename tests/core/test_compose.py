@@ -3,7 +3,7 @@ which passage answers each part of a post."""
 
 from __future__ import annotations
 
-from bot.core.advisor import POST_CONTEXT, Considered, _assign, _in_context
+from bot.core.advisor import POST_CONTEXT, Considered, _assign, _in_context, _with_shared
 from bot.core.chunking import Passage
 from bot.core.compose import NEAR_TIE, compose
 from bot.core.retrieval import Hit
@@ -136,3 +136,22 @@ def test_a_part_is_read_in_the_posts_context_without_changing_its_decision() -> 
     assert read.probability == replies.probability and read.covered == replies.covered
     far = part("whole post", hit("internships", DEPLOY, 0.60))
     assert [h.passage.doc_id for h in _in_context(replies, far).hits] == ["llm-apps", "applications-no-response"]
+
+
+def test_parts_that_share_their_passage_are_one_block_under_both_questions_with_the_room_of_both() -> None:
+    article_text = " ".join(f"Cleaning sentence {n} about missing values and outliers." for n in range(40))
+    cleaning = hit("data-preparation", article_text, 0.9, "Cleaning data")
+    leakage = hit("leakage", DEPLOY, 0.8)
+    missing = part("How do I fill missing values?", cleaning, hit("other", GIT, 0.5))
+    outliers = part("Are the 9999999s outliers?", hit("data-preparation", article_text, 0.85, "Cleaning data"))
+    split = part("Can I clean before the split?", leakage)
+    picks = _assign([missing, outliers, split], NEAR_TIE)
+    assert [p.asked for p, _ in picks] == ["How do I fill missing values?", "Can I clean before the split?"]
+    parts = [(p.asked, h) for p, h in _with_shared([missing, outliers, split], picks)]
+    assert [a for a, _ in parts] == [missing.asked, outliers.asked, split.asked]
+    answer = compose("post", [cleaning, leakage], 0.9, parts=parts, ranked=True)
+    assert [p.question for p in answer.parts] == [f"{missing.asked} {outliers.asked}", split.asked]
+    alone = compose(
+        "post", [cleaning, leakage], 0.9, parts=[(missing.asked, cleaning), (split.asked, leakage)], ranked=True
+    )
+    assert len(alone.parts[0].body) < 800 < len(answer.parts[0].body) <= 1400
