@@ -273,7 +273,7 @@ class Advisor:
 
             whole = consider(row, searched, text)
             considered_parts = [consider(row + 1 + n, part, shown) for n, (shown, part) in enumerate(parts)]
-            if self.ranker.active:
+            if self.ranker.active:  # fused scores are rank-based: adding them would mean little
                 considered_parts = [_in_context(p, whole) for p in considered_parts]
             row += 1 + len(parts)
             out.append(Consideration(question=text, note=note, whole=whole, parts=considered_parts))
@@ -321,11 +321,11 @@ class Advisor:
 def _in_context(part: Considered, whole: Considered) -> Considered:
     """The part's passages reordered by relevance to the part plus `POST_CONTEXT` x relevance to the post.
 
-    Only the order changes: the decision to answer the part was taken on its own hits.
+    The hits keep the ranker's relevance to the part as their score (near ties, "Related" and the
+    answer's JSON read it as a probability), and the decision to answer the part was taken on its own.
     """
     post = {h.passage.id: h.score for h in whole.hits}
-    hits = [replace(h, score=h.score + POST_CONTEXT * post.get(h.passage.id, 0.0)) for h in part.hits]
-    hits.sort(key=lambda h: -h.score)
+    hits = sorted(part.hits, key=lambda h: -(h.score + POST_CONTEXT * post.get(h.passage.id, 0.0)))
     return replace(part, hits=hits)
 
 
@@ -373,10 +373,11 @@ def _with_shared(parts: Sequence[Considered], picks: Sequence[tuple[Considered, 
     of both (`compose` joins parts that share a passage).
     """
     picked = {hit.passage.id: hit for _, hit in picks}
-    chosen = {id(p): hit for p, hit in picks}
     out: list[tuple[Considered, Hit]] = []
     for part in parts:
-        hit = chosen.get(id(part)) or (picked.get(part.hits[0].passage.id) if part.hits else None)
+        hit = next((h for p, h in picks if p is part), None)
+        if hit is None and part.hits:
+            hit = picked.get(part.hits[0].passage.id)
         if hit is not None:
             out.append((part, hit))
     return out

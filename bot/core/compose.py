@@ -21,6 +21,7 @@ ARTICLE_CHARS = 900
 FAQ_CHARS = 1500
 PART_CHARS = 700
 PARTS_TOTAL = 3000  # FAQ entries in a multi-part answer share this
+ARTICLES_TOTAL = ARTICLE_CHARS * 3 // 2  # ...and article sections this (each at least PART_CHARS)
 RELATED = 2
 RELATED_SHARE = 0.5
 # A source from another document whose relevance is within this of the best is nearly as likely to
@@ -181,7 +182,9 @@ def _shared(parts: Sequence[tuple[str, Hit]]) -> list[tuple[list[str], Hit]]:
     """Parts answered by the same passage become one block under all their questions, at the first's place."""
     blocks: dict[str, tuple[list[str], Hit]] = {}
     for ask, hit in parts:
-        blocks.setdefault(hit.passage.id, ([], hit))[0].append(ask)
+        asks = blocks.setdefault(hit.passage.id, ([], hit))[0]
+        if ask not in asks:
+            asks.append(ask)
     return list(blocks.values())
 
 
@@ -204,10 +207,14 @@ def compose(
         # An FAQ entry is shown whole here too, as long as the parts together stay readable in one
         # message (it was written to be read whole; on tune and calibrate one more long post each was
         # answered, median multi-part answer 1,451 -> 1,610 characters); an article section gets a share.
-        budget = max(PART_CHARS, (ARTICLE_CHARS * 3 // 2) // len(parts))
-        faq_budget = max(budget, min(FAQ_CHARS, PARTS_TOTAL // len(parts)))
-        for asks, hit in _shared(parts):
-            room = faq_budget if hit.passage.kind == "faq" else min(ARTICLE_CHARS * 3 // 2, budget * len(asks))
+        blocks = _shared(parts)
+        budget = max(PART_CHARS, ARTICLES_TOTAL // len(blocks))
+        faq_budget = max(budget, min(FAQ_CHARS, PARTS_TOTAL // len(blocks)))
+        for asks, hit in blocks:
+            if hit.passage.kind == "faq":
+                room = min(FAQ_CHARS, faq_budget * len(asks))
+            else:
+                room = min(ARTICLES_TOTAL, budget * len(asks))
             text = passage_body(hit.passage, room, seen)
             if not text:
                 continue

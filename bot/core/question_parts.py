@@ -37,25 +37,29 @@ _ASKS = re.compile(
 )
 
 
+_FILLER = r"(?:and |also |but |so |then )*"
+# Who a question is about when its verb comes first ("do recruiters care", "is it worth").
+_SUBJECT = (
+    r"(?:i|you|we|they|he|she|it|that|this|there|those|these|people|anyone|employers|recruiters|"
+    r"companies|most|your|ml)"
+)
+
 # "I'm wondering whether…", "not sure if…", "can't tell which…": members often ask without a question
-# mark, in a sentence that starts with their situation.
+# mark, in a sentence that starts with their situation. Past-tense stories ("I was torn between two
+# offers and took one", "I don't know how, but I passed") tell, so the phrases are the asking ones.
 _INDIRECT = re.compile(
-    r"\b(?:wondering|wonder|not sure|unsure|torn|confused|curious|idk|dunno|no idea|"
+    r"\b(?:wondering|wonder|not sure|unsure|idk|dunno|no idea|"
+    r"(?:^|\b(?:i'm|im|i am|kinda|really|so|bit|also|just) )(?:torn|confused|curious)(?: about| by)?|"
     r"(?:can't|cant|cannot|can not) (?:tell|figure out|decide|work out)|"
-    r"(?:don't|dont|do not) (?:really )?(?:understand|get|know))"
+    r"(?:don't|dont|do not) (?:really )?(?:understand|get))"
     r"(?: about)? (?:if|whether|how|what|why|which|when|between)\b",
     re.IGNORECASE,
 )
 # A short lead before the question: "Second, do I…", "Last thing: how…", "also kinda random but how…",
-# "If I buy one later, is a MacBook…". Only leads made of these words, or a clause opened by "if" or
-# "given", so that "In my last job, which was…" does not ask.
-_LEAD = re.compile(r"^(?P<lead>[^,:;—–?]{1,60}?)(?:\s*[,:;—–]\s*|\s+-\s+|\s+but\s+)(?P<rest>.+)$", re.IGNORECASE)
+# "If I buy one later, is a MacBook…". Only leads made of `_LEAD_WORDS`, or a clause opened by one of
+# `_CLAUSE_OPENERS`, so that "In my last job, which was…" does not ask.
+_LEAD = re.compile(r"^(?P<lead>[^,:;—–?]{1,60}?)(?:\s*+[,:;—–]\s*+|\s+-\s+|\s+but\s+)(?P<rest>.+)$", re.IGNORECASE)
 _CLAUSE_OPENERS = frozenset({"if", "given", "for", "once", "regarding", "about", "as", "with"})
-# "If I go that route do I still need the fundamentals" asks after its condition, without a comma.
-_IF_THEN_ASKS = re.compile(
-    r"^(?:and |also |but |so )*if\b[^,?]*?\b(?:do|does|should|can|would|will|is|are)\s+(?:i|you|we|it|that|there)\b",
-    re.IGNORECASE,
-)
 _LEAD_WORDS = frozenset(
     """
     also and another bonus btw but first finally fourth kinda kind of last lastly more my next oh ok okay
@@ -63,21 +67,25 @@ _LEAD_WORDS = frozenset(
     unrelated
     """.split()  # noqa: SIM905
 )
-
-
-# "I was thinking of the AWS one, do those matter to recruiters." asks in its last clause.
-_TAIL = re.compile(
-    r"[,;—–:]\s*(?:and |but |so |or )?(?:(?:do|does|did|is|are|should|can|could|would|will|am)\s+"
-    r"(?:i|you|we|they|it|that|this|there|those|these|people|anyone|employers|recruiters|companies|most|my)"
-    r"|how (?:do|does|much|many|long|should|can|would|important|hard|exactly))\b",
+LEADS = 2  # "Also, given my background, which…" has two
+# "If I go that route do I still need the fundamentals" asks after its condition, without a comma;
+# "If you want to do it right you need the maths" does not (the question's subject is a person).
+_IF_THEN_ASKS = re.compile(
+    rf"^{_FILLER}if\b[^,?]*?\b(?:do|does|should|can|would|will)\s+(?:i|you|we)\b(?! (?:can|could|will|would)\b)",
     re.IGNORECASE,
 )
-# Without a question mark, "did the fast.ai course and two projects" tells: do/does/did ask only when
-# a subject follows.
-_TELLING_DO = re.compile(
-    r"^(?:and |also |but |so )*(?:do|does|did)\s+(?!i\b|you\b|we\b|they\b|it\b|that\b|this\b|"
-    r"there\b|those\b|these\b|people\b|anyone\b|employers\b|recruiters\b|companies\b|most\b|my\b|"
-    r"your\b|ml\b|he\b|she\b)",
+# "I was thinking of the AWS one, do those matter to recruiters." asks in its last clause.
+_TAIL = re.compile(
+    rf"[,;—–:]\s*+(?:and |but |so |or )?(?:(?:do|does|is|are|should|can|could|would|will|am)\s+{_SUBJECT}"
+    r"|how (?:do|does|should|can|would|much do|much does|long do|long does|hard is|important is))\b",
+    re.IGNORECASE,
+)
+# Without a question mark, "did the fast.ai course and two projects." and "what I did was build a
+# scraper." tell.
+_STORY = re.compile(
+    rf"^{_FILLER}(?:did\s+(?:the|a|an|my|some|two|three)\b.*[.!]$"
+    r"|(?:what|how)\s+(?!is\b|are\b|was\b|were\b|do\b|does\b|did\b|should\b|can\b|could\b|would\b|will\b)"
+    r"[^?]*?\b(?:was|is)\b)",
     re.IGNORECASE,
 )
 
@@ -89,7 +97,7 @@ def sentences(text: str) -> list[str]:
 # A sentence that ends in a full stop and opens with "when I…" or "where the…" tells ("When I open a
 # blank notebook, I freeze."); "when should i learn docker." still asks.
 _TELLS = re.compile(
-    r"^(?:and |also |but |so |then )*(?:when|where)\s+"
+    rf"^{_FILLER}(?:when|where)\s+"
     r"(?:i|i'm|i've|we|you|my|our|your|the|a|an|it|they|he|she|people|everyone|someone)\b",
     re.IGNORECASE,
 )
@@ -101,24 +109,32 @@ def asks(sentence: str) -> bool:
         return True
     if text.endswith((".", "!")) and _TELLS.match(text):
         return False
-    direct = _ASKS.match(text) is not None and not _TELLING_DO.match(text)
-    return direct or _INDIRECT.search(text) is not None or _TAIL.search(text) is not None or _asks_after_lead(text)
+    return (
+        _opens_a_question(text)
+        or _INDIRECT.search(text) is not None
+        or _TAIL.search(text) is not None
+        or _asks_after_lead(text)
+    )
 
 
-def _asks_after_lead(text: str, leads: int = 2) -> bool:
+def _opens_a_question(text: str) -> bool:
+    return _ASKS.match(text) is not None and not _STORY.match(text) and not _TELLS.match(text)
+
+
+def _asks_after_lead(text: str, leads: int = LEADS) -> bool:
+    """Whether the sentence asks once up to `leads` short leads ("Also, given my background, …") are set aside."""
     if _IF_THEN_ASKS.match(text):
         return True
+    if leads == 0:
+        return False
     found = _LEAD.match(text)
-    if found is None or leads == 0:
+    if found is None:
         return False
     lead = [w for w in _WORDS.findall(found["lead"].lower()) if w not in ("and", "also", "but", "so")]
     opens_clause = bool(lead) and lead[0] in _CLAUSE_OPENERS
     if not opens_clause and not all(w in _LEAD_WORDS for w in lead):
         return False
-    rest = found["rest"]
-    if _ASKS.match(rest) is not None and not _TELLS.match(rest) and not _TELLING_DO.match(rest):
-        return True
-    return _asks_after_lead(rest, leads - 1)
+    return _opens_a_question(found["rest"]) or _asks_after_lead(found["rest"], leads - 1)
 
 
 def has_topic(sentence: str) -> bool:
@@ -129,7 +145,7 @@ def has_topic(sentence: str) -> bool:
 _OR = re.compile(r"^or\b", re.IGNORECASE)
 # "Is this normal or am I behind?" is about the sentence before it.
 _POINTS_BACK = re.compile(r"\b(?:this|that|it|those|these|they)\b", re.IGNORECASE)
-SHORT_POINTING_BACK = 10  # words
+_SHORT_POINTING_BACK = 10  # words
 
 
 def split_parts(text: str) -> list[str]:
@@ -143,12 +159,13 @@ def split_parts(text: str) -> list[str]:
             continue
         words = len(sentence.split())
         follows_part = n > 0 and bool(parts) and parts[-1].endswith(found[n - 1])
-        if follows_part and (not has_topic(sentence) or words < MIN_WORDS or _OR.match(sentence)):
+        fragment = words < MIN_WORDS and not _ASKS.match(sentence)
+        if follows_part and (not has_topic(sentence) or fragment or _OR.match(sentence)):
             # the sentence before was the last part: this is its follow-up ("Kubeflow?", "Or do I need
             # experience first?"), not a question of its own
             parts[-1] = f"{parts[-1]} {sentence}"
             continue
-        short = words < MIN_WORDS or (words < SHORT_POINTING_BACK and _POINTS_BACK.search(sentence) is not None)
+        short = words < MIN_WORDS or (words < _SHORT_POINTING_BACK and _POINTS_BACK.search(sentence) is not None)
         if n > 0 and not asks(found[n - 1]) and (short or not has_topic(sentence)):
             sentence = f"{found[n - 1]} {sentence}"
         parts.append(sentence)

@@ -23,6 +23,10 @@ from bot.core.question_parts import asks, split_parts
         "And once it's deployed, what does monitoring even mean for a model",
         "My manager offered to pay for a cert, do those actually matter to recruiters.",
         "I have no idea how to prepare for the system design round either.",
+        "Also curious how salaries compare to data analyst roles.",
+        "Does a master's degree matter for ML jobs.",
+        "Do bootcamps actually help people get hired",
+        "Did the bootcamp help anyone here get a job",
     ],
 )
 def test_a_sentence_that_asks_without_a_question_mark(sentence: str) -> None:
@@ -37,6 +41,16 @@ def test_a_sentence_that_asks_without_a_question_mark(sentence: str) -> None:
         "But when I open a blank notebook, I freeze.",
         "I finished a physics degree last year and work in a lab.",
         "Second year of an economics degree, switched my electives to statistics.",
+        "I'm 29, did my masters in physics and now work as an analyst.",
+        "I trained it for ten epochs, did it again with dropout.",
+        "I asked my manager, how much time I could spend on it.",
+        "If you want to do it right you need the maths.",
+        "If the data is there I retrain every night.",
+        "So, what I did was build a scraper.",
+        "As a beginner, what helped me most was Kaggle.",
+        "I got curious about how recommender systems work and built one.",
+        "I was torn between two offers and took the ML one.",
+        "I don't know how, but I passed the interview.",
     ],
 )
 def test_a_sentence_that_tells(sentence: str) -> None:
@@ -80,3 +94,7 @@ def test_an_alternative_or_a_word_or_two_after_a_question_belong_to_it() -> None
         "Which tracking tool should we adopt, MLflow? Kubeflow?",
         "Also curious how salaries compare to data analyst roles.",
     ]
+
+
+def test_a_short_question_after_a_question_is_a_question_of_its_own() -> None:
+    assert split_parts("How do I learn PyTorch? Do I need Docker?") == ["How do I learn PyTorch?", "Do I need Docker?"]
