@@ -19,9 +19,11 @@ from bot.core.text import clip
 
 ARTICLE_CHARS = 900
 FAQ_CHARS = 1500
-PART_CHARS = 700
+# A part's article section gets the opening a single answer shows (700 before: on the development
+# posts +3 parts of 164 answered, on calibrate +1 long post, tune unchanged).
+PART_CHARS = ARTICLE_CHARS
+SHARED_CHARS = ARTICLE_CHARS * 3 // 2  # a section answering several parts of a post
 PARTS_TOTAL = 3000  # FAQ entries in a multi-part answer share this
-ARTICLES_TOTAL = ARTICLE_CHARS * 3 // 2  # ...and article sections this (each at least PART_CHARS)
 RELATED = 2
 RELATED_SHARE = 0.5
 # A source from another document whose relevance is within this of the best is nearly as likely to
@@ -206,15 +208,15 @@ def compose(
     if len(parts) >= 2:
         # An FAQ entry is shown whole here too, as long as the parts together stay readable in one
         # message (it was written to be read whole; on tune and calibrate one more long post each was
-        # answered, median multi-part answer 1,451 -> 1,610 characters); an article section gets a share.
+        # answered, median multi-part answer 1,451 -> 1,610 characters); an article section shows its
+        # opening. Three parts stay within a Discord embed (4,096 characters).
         blocks = _shared(parts)
-        budget = max(PART_CHARS, ARTICLES_TOTAL // len(blocks))
-        faq_budget = max(budget, min(FAQ_CHARS, PARTS_TOTAL // len(blocks)))
+        faq_budget = max(PART_CHARS, min(FAQ_CHARS, PARTS_TOTAL // len(blocks)))
         for asks, hit in blocks:
             if hit.passage.kind == "faq":
                 room = min(FAQ_CHARS, faq_budget * len(asks))
             else:
-                room = min(ARTICLES_TOTAL, budget * len(asks))
+                room = min(SHARED_CHARS, PART_CHARS * len(asks))
             text = passage_body(hit.passage, room, seen)
             if not text:
                 continue
