@@ -27,7 +27,7 @@ from bot.core.index.build import BuildReport, Progress, build_index, is_stale
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, ScopeRule
 from bot.core.question_parts import split_parts
-from bot.core.ranking import Ranker, load_ranker
+from bot.core.ranking import Ranker, faq_first, load_ranker
 from bot.core.retrieval import DenseMatch, Hit, Mode, QueryTerms, RetrievalSettings, SearchIndex
 from bot.core.spelling import Speller
 
@@ -275,6 +275,7 @@ class Advisor:
             considered_parts = [consider(row + 1 + n, part, shown) for n, (shown, part) in enumerate(parts)]
             if self.ranker.active:  # fused scores are rank-based: adding them would mean little
                 considered_parts = [_in_context(p, whole) for p in considered_parts]
+                whole, considered_parts = _faq_first(index, whole), [_faq_first(index, p) for p in considered_parts]
             row += 1 + len(parts)
             out.append(Consideration(question=text, note=note, whole=whole, parts=considered_parts))
         return out
@@ -363,6 +364,11 @@ def _assign(parts: Sequence[Considered], near_tie: float | None) -> list[tuple[C
             if hit is not None:
                 picks[n] = hit
     return [(parts[n], picks[n]) for n in sorted(picks)]
+
+
+def _faq_first(index: SearchIndex, considered: Considered) -> Considered:
+    """After the decision: only which passage answers changes, not whether to answer."""
+    return replace(considered, hits=faq_first(index, considered.hits))
 
 
 def _with_shared(parts: Sequence[Considered], picks: Sequence[tuple[Considered, Hit]]) -> list[tuple[Considered, Hit]]:

@@ -191,6 +191,11 @@ class SearchIndex:
             out.append([DenseMatch(int(i), float(text[i]), float(anchor[i])) for i in top])
         return out
 
+    def similarity(self, a: int, b: int) -> float:
+        """Cosine of two passages' own text vectors (rows of `artifacts.passages`)."""
+        vectors = self.artifacts.embeddings
+        return float(np.dot(vectors[a], vectors[b]))
+
     def scope(self, query: Vectors) -> tuple[int | None, float]:
         """The scope rule (knowledge/scope.yaml) whose example is closest to the question, and its cosine."""
         rows = [row for rows in self.artifacts.scope_rows for row in rows]

@@ -3,6 +3,8 @@ which passage answers each part of a post."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.advisor import POST_CONTEXT, Considered, _assign, _in_context, _with_shared
 from bot.core.chunking import Passage
 from bot.core.compose import NEAR_TIE, PART_CHARS, SHARED_CHARS, compose
@@ -158,3 +160,43 @@ def test_parts_that_share_their_passage_are_one_block_under_both_questions_with_
     assert (
         len(alone.parts[0].body) <= PART_CHARS + len(" [1]") < len(answer.parts[0].body) <= SHARED_CHARS + len(" [1]")
     )
+
+
+class _Texts:
+    """Passage text cosines by passage id, standing in for the index's vectors."""
+
+    def __init__(self, hits: list[Hit], cosine: dict[frozenset[str], float]) -> None:
+        self.ids = {n: h.passage.id for n, h in enumerate(hits)}
+        self.cosine = cosine
+
+    def similarity(self, a: int, b: int) -> float:
+        return self.cosine.get(frozenset({self.ids[a], self.ids[b]}), 0.0)
+
+
+def _rows(*hits: Hit) -> list[Hit]:
+    return [replace(h, row=n) for n, h in enumerate(hits)]
+
+
+def test_an_faq_entry_on_the_same_subject_answers_before_the_section_ranked_just_above_it() -> None:
+    from typing import cast
+
+    from bot.core.ranking import FAQ_FIRST_GAP, SIBLING_COSINE, faq_first
+    from bot.core.retrieval import SearchIndex
+
+    section = hit("math-and-statistics", GIT, 0.90, "How much math is enough")
+    entry = hit("how-much-math-do-i-need", DEPLOY, 0.90 - FAQ_FIRST_GAP / 2)
+    other = hit("rare-class-accuracy", DEPLOY, 0.85)
+    hits = _rows(section, other, entry)
+    siblings = {frozenset({section.passage.id, entry.passage.id}): SIBLING_COSINE + 0.1}
+    index = cast(SearchIndex, _Texts(hits, siblings))
+    assert [h.passage.doc_id for h in faq_first(index, hits)] == [
+        "how-much-math-do-i-need",
+        "math-and-statistics",
+        "rare-class-accuracy",
+    ]
+    # another subject's entry, however close its relevance, does not jump ahead
+    unrelated = cast(SearchIndex, _Texts(hits, {}))
+    assert faq_first(unrelated, hits) == hits
+    # nor does a sibling far behind
+    far = _rows(section, replace(entry, score=0.90 - 2 * FAQ_FIRST_GAP))
+    assert faq_first(cast(SearchIndex, _Texts(far, siblings)), far) == far
