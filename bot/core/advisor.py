@@ -273,7 +273,7 @@ class Advisor:
 
             whole = consider(row, searched, text)
             considered_parts = [consider(row + 1 + n, part, shown) for n, (shown, part) in enumerate(parts)]
-            if self.ranker.active:  # fused scores are rank-based: adding them would mean little
+            if self.ranker.active:  # both read relevance as a probability; fused scores are rank-based
                 considered_parts = [_in_context(p, whole) for p in considered_parts]
                 whole, considered_parts = _faq_first(index, whole), [_faq_first(index, p) for p in considered_parts]
             row += 1 + len(parts)
