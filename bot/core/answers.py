@@ -56,7 +56,10 @@ class Answer(BaseModel):
     question: str
     abstained: bool
     body: str = Field(description="The answer without its list of sources, citation markers inline.")
-    passages: list[PassageOut]
+    passages: list[PassageOut] = Field(
+        description="Best first, as the answer uses them; a score is the ranker's relevance, so an FAQ entry "
+        "placed before a section on the same subject may score a little lower than it."
+    )
     citations: list[Citation] = Field(default_factory=list)
     related: list[Citation] = Field(default_factory=list, description="Further sources worth reading.")
     parts: list[AnswerPart] = Field(default_factory=list, description="Set when a post asked several things.")
