@@ -61,7 +61,7 @@ class Hit:
 
 
 def next_other_document(hits: Sequence[Hit]) -> Hit | None:
-    """The best hit (hits best first) from another document than the first one."""
+    """The first hit after the first one that comes from another document (hits in answer order)."""
     return next((h for h in hits[1:] if h.passage.doc_id != hits[0].passage.doc_id), None) if hits else None
 
 
