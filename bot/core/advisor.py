@@ -70,6 +70,7 @@ class Considered:
     covered: bool
     scope_rule: ScopeRule | None = None  # the rule of knowledge/scope.yaml it is closer to than to any passage
     asked: str = ""  # the member's own words, as an answer quotes them back
+    terms: QueryTerms | None = None  # of `text`, as the index saw them
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Consideration:
     note: str | None
     whole: Considered | None  # None for an empty question
     parts: list[Considered] = field(default_factory=list)
+    index: SearchIndex | None = None  # the version it was considered on
 
 
 class Advisor:
@@ -277,7 +279,7 @@ class Advisor:
                 considered_parts = [_in_context(p, whole) for p in considered_parts]
                 whole, considered_parts = _faq_first(index, whole), [_faq_first(index, p) for p in considered_parts]
             row += 1 + len(parts)
-            out.append(Consideration(question=text, note=note, whole=whole, parts=considered_parts))
+            out.append(Consideration(text, note, whole, considered_parts, index))
         return out
 
     def _consider(
@@ -296,7 +298,7 @@ class Advisor:
         seen = signals(index, terms, hits, scope)
         covered, probability = self.decision.answers(seen)
         matched = index.artifacts.knowledge.scope[rule] if rule is not None and seen.scope_margin > 0 else None
-        return Considered(text, hits, seen, probability, covered and bool(hits), matched, asked)
+        return Considered(text, hits, seen, probability, covered and bool(hits), matched, asked, terms)
 
     def _answer(self, c: Consideration, k: int) -> Answer:
         if c.whole is None:
@@ -312,11 +314,23 @@ class Advisor:
             parts = [(p.asked, hit) for p, hit in _with_shared(answered_parts, picks)]
             return compose(c.question, hits[:k], confidence, c.note, parts=parts)
         if whole.covered:
-            return compose(c.question, whole.hits[:k], whole.probability, c.note, ranked=self.ranker.active)
+            return compose(
+                c.question, whole.hits[:k], whole.probability, c.note, ranked=self.ranker.active, focus=_focus(c, whole)
+            )
         if answered_parts:
             best = max(answered_parts, key=lambda p: p.probability)
-            return compose(c.question, best.hits[:k], best.probability, c.note, ranked=self.ranker.active)
+            return compose(
+                c.question, best.hits[:k], best.probability, c.note, ranked=self.ranker.active, focus=_focus(c, best)
+            )
         return decline(c.question, whole.hits[:k], nearest_faq(whole.hits), whole.probability, c.note, whole.scope_rule)
+
+
+def _focus(c: Consideration, considered: Considered) -> Callable[[str], float] | None:
+    """How well a paragraph matches what was asked, for `compose` to find the one that answers it."""
+    index, terms = c.index, considered.terms
+    if index is None or terms is None:
+        return None
+    return lambda text: index.coverage(terms, text)
 
 
 def _in_context(part: Considered, whole: Considered) -> Considered:

@@ -191,6 +191,15 @@ class SearchIndex:
             out.append([DenseMatch(int(i), float(text[i]), float(anchor[i])) for i in top])
         return out
 
+    def coverage(self, terms: QueryTerms, text: str) -> float:
+        """How much of the question's specific vocabulary `text` uses: idf-weighted share of its terms."""
+        weights = {t: self.idf(t) for t in terms.terms}
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        found = set(self.terms(text).terms)
+        return sum(w for t, w in weights.items() if t in found) / total
+
     def similarity(self, a: int, b: int) -> float:
         """Cosine of two passages' own text vectors (rows of `artifacts.passages`)."""
         vectors = self.artifacts.embeddings

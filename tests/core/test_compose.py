@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.core.advisor import POST_CONTEXT, Considered, _assign, _in_context, _with_shared
 from bot.core.chunking import Passage
-from bot.core.compose import NEAR_TIE, PART_CHARS, SHARED_CHARS, compose
+from bot.core.compose import ARTICLE_CHARS, FOCUS_CHARS, FOCUS_SHARE, NEAR_TIE, PART_CHARS, SHARED_CHARS, compose
 from bot.core.retrieval import Hit
 
 GIT = (
@@ -200,3 +200,47 @@ def test_an_faq_entry_on_the_same_subject_answers_before_the_section_ranked_just
     # nor does a sibling far behind
     far = _rows(section, replace(entry, score=0.90 - 2 * FAQ_FIRST_GAP))
     assert faq_first(cast(SearchIndex, _Texts(far, siblings)), far) == far
+
+
+CALCULUS = "\n\n".join(
+    [
+        "Calculus tells you how a change in one quantity moves another. " * 6,
+        "Training follows the gradient downhill, one small step at a time. " * 6,
+        "Frameworks compute derivatives for you, so you rarely do it by hand. " * 4 + "Knowing them still helps.",
+        "Gradients vanish when backpropagation multiplies many small numbers, so early layers barely learn. "
+        "ReLU activations and residual connections help.",
+    ]
+)
+
+
+def _matches(words: str):  # type: ignore[no-untyped-def]
+    return lambda text: 1.0 if words in text else 0.0
+
+
+def test_the_paragraph_that_answers_follows_the_opening_when_it_lies_further_down() -> None:
+    section = [hit("math", CALCULUS, 0.9, "Calculus and gradients")]
+    plain = compose("why do my early layers barely learn?", section, 0.9, ranked=True)
+    assert "vanish" not in plain.body and len(plain.body) < ARTICLE_CHARS + 20
+    answer = compose("why do my early layers barely learn?", section, 0.9, ranked=True, focus=_matches("vanish"))
+    opening, further = answer.body.split("\n\n… ")
+    assert opening == plain.body.removesuffix(" [1]")
+    assert further.startswith("Gradients vanish") and further.endswith("residual connections help. [1]")
+    assert len(further) <= FOCUS_CHARS + 10 and [c.number for c in answer.citations] == [1]
+
+
+def test_a_paragraph_matching_too_little_adds_nothing_and_an_faq_entry_is_already_whole() -> None:
+    section = [hit("math", CALCULUS, 0.9, "Calculus and gradients")]
+    weak = compose("q", section, 0.9, ranked=True, focus=lambda text: FOCUS_SHARE / 2)
+    assert "…" not in weak.body
+    entry = [hit("what-is-mlops", DEPLOY, 0.9)]
+    assert compose("q", entry, 0.9, ranked=True, focus=lambda text: 1.0).body == f"{DEPLOY} [1]"
+
+
+def test_a_paragraph_the_opening_cut_short_goes_on_where_it_stopped() -> None:
+    tail = "Save checkpoints to Drive so a disconnect costs minutes, not hours."
+    text = " ".join(f"Free notebook tip number {n} is handy." for n in range(22)) + "\n\nA few habits help. " + tail
+    answer = compose(
+        "colab disconnects", [hit("hw", text, 0.9, "Notebooks")], 0.9, ranked=True, focus=_matches("Drive")
+    )
+    assert answer.body.count("A few habits help.") <= 1
+    assert answer.body.endswith(f"… {tail} [1]")
