@@ -7,12 +7,21 @@ from dataclasses import replace
 
 from bot.core.advisor import POST_CONTEXT, Considered, _assign, _in_context, _with_shared
 from bot.core.chunking import Passage
-from bot.core.compose import ARTICLE_CHARS, FOCUS_CHARS, FOCUS_SHARE, NEAR_TIE, PART_CHARS, SHARED_CHARS, compose
+from bot.core.compose import (
+    ARTICLE_CHARS,
+    FOCUS_CHARS,
+    FOCUS_SHARE,
+    NEAR_TIE,
+    PART_CHARS,
+    RUNNER_UP_CHARS,
+    SHARED_CHARS,
+    compose,
+)
 from bot.core.retrieval import Hit
 
 GIT = (
     "Use Git for every project, even alone: commit small steps with messages that say why. "
-    "Branches let you try an idea without breaking what works. " + "Keep notebooks tidy and restart them often. " * 10
+    "Branches let you try an idea without breaking what works. " + "Keep notebooks tidy and restart them often. " * 20
 )
 DEPLOY = "Deployment means putting a trained model where users or systems can call it, behind an API or in a batch job."
 
@@ -40,7 +49,7 @@ def test_a_near_tie_from_another_document_is_quoted_briefly_with_its_heading_and
     first, second = answer.body.split("\n\n")
     assert first == f"{DEPLOY} [1]"
     assert second.startswith("**See also: Git**\nUse Git for every project, even alone") and second.endswith(" [2]")
-    assert len(second) < 400, "a gist, not the whole section"
+    assert len(second) < RUNNER_UP_CHARS + 40 < len(GIT), "a paragraph, not the whole section"
     assert [c.doc_id for c in answer.citations] == ["what-is-mlops", "software-practices"]
     assert all(c.doc_id != "software-practices" for c in answer.related), "quoted sources are not linked twice"
 
@@ -70,12 +79,12 @@ def test_the_gist_never_repeats_a_paragraph_the_answer_already_shows() -> None:
 
 
 def test_an_articles_opening_is_quoted_under_its_title_and_a_long_first_sentence_is_clipped() -> None:
-    long_sentence = "Software practices " + "keep a project healthy and reviewable " * 12 + "over years."
+    long_sentence = "Software practices " + "keep a project healthy and reviewable " * 20 + "over years."
     hits = [hit("what-is-mlops", DEPLOY, 0.8), hit("software-practices", long_sentence, 0.75, "Overview")]
     second = compose("q", hits, 0.9, ranked=True).body.split("\n\n")[1]
     heading, gist = second.split("\n")
     assert heading == "**See also: Software practices**"
-    assert gist.endswith("… [2]") and len(gist) <= 300 + len(" [2]")
+    assert gist.endswith("… [2]") and len(gist) <= RUNNER_UP_CHARS + len(" [2]")
 
 
 def part(asked: str, *hits: Hit) -> Considered:
