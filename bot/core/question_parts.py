@@ -81,11 +81,11 @@ _TAIL = re.compile(
     re.IGNORECASE,
 )
 # Without a question mark, "did the fast.ai course and two projects." and "what I did was build a
-# scraper." tell.
+# scraper." or "what helped me most was Kaggle." tell; "what kind of projects would make the team take
+# me seriously, since my work is dashboards" asks (after "what" comes neither a teller nor a past verb).
 _STORY = re.compile(
     rf"^{_FILLER}(?:did\s+(?:the|a|an|my|some|two|three)\b.*[.!]$"
-    r"|(?:what|how)\s+(?!is\b|are\b|was\b|were\b|do\b|does\b|did\b|should\b|can\b|could\b|would\b|will\b)"
-    r"[^?]*?\b(?:was|is)\b)",
+    r"|(?:what|how)\s+(?:i|we|he|she|they|my|our|got|made|took|gave|kept|[a-z]+ed)\b[^?]*?\b(?:was|is)\b)",
     re.IGNORECASE,
 )
 

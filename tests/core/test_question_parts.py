@@ -27,6 +27,8 @@ from bot.core.question_parts import asks, split_parts
         "Does a master's degree matter for ML jobs.",
         "Do bootcamps actually help people get hired",
         "Did the bootcamp help anyone here get a job",
+        "Also what kind of projects would make the ML team take me seriously, since my work is dashboards.",
+        "how much math is needed for ML",
     ],
 )
 def test_a_sentence_that_asks_without_a_question_mark(sentence: str) -> None:
@@ -48,6 +50,8 @@ def test_a_sentence_that_asks_without_a_question_mark(sentence: str) -> None:
         "If the data is there I retrain every night.",
         "So, what I did was build a scraper.",
         "As a beginner, what helped me most was Kaggle.",
+        "what got me hired was two projects.",
+        "How I got in was luck, honestly.",
         "I got curious about how recommender systems work and built one.",
         "I was torn between two offers and took the ML one.",
         "I don't know how, but I passed the interview.",
