@@ -110,5 +110,5 @@ def test_showcase_questions_answer_from_the_right_entries(real_advisor: Advisor)
 
 def test_an_answer_further_down_a_section_is_shown_after_its_opening(real_advisor: Advisor) -> None:
     answer = real_advisor.ask("my deep neural net stops learning, the weights in the early layers barely change. why?")
-    assert not answer.abstained and answer.passages[0].section == "Calculus and gradients"
-    assert "vanish" in answer.body.split("\n\n… ", 1)[1]
+    opening, further = answer.body.split("\n\n… ", 1)
+    assert not answer.abstained and "vanish" not in opening and "vanish" in further.split("**See also")[0]
