@@ -33,7 +33,8 @@ RELATED_SHARE = 0.5
 NEAR_TIE = 0.10
 # The quote is a paragraph, not a teaser: on 100 short questions written blind and graded by facts,
 # 300/400/500/600 characters answered 63/64/66/70 (tune +1 at 600, calibrate equal); single answers'
-# median 890 -> 992 characters, longest 1,789 (about 45% of answers quote a near tie).
+# median 890 -> 992 characters, longest 1,789 (then about 45% of answers quoted a near tie; 57% with the
+# ranker refitted later).
 RUNNER_UP_CHARS = 600
 # A paragraph (or list item) further down an article section that uses at least this share of the
 # question's specific words (idf-weighted) follows the opening: "the weights in the early layers barely
@@ -191,24 +192,36 @@ def runner_up(hits: Sequence[Hit]) -> Hit | None:
 
 
 def focused(passage: Passage, seen: set[str], focus: Callable[[str], float]) -> str:
-    """The paragraph past what was shown that matches the question best, when it matches enough."""
+    """The paragraph or list item past what was shown that matches the question best, when it matches
+    enough; "" otherwise. Items are weighed one by one (a list matching on all its words together
+    would show its first items, not the one that matched), meta sentences never count, and on a tie
+    the earlier one wins."""
     if passage.kind == "faq":
         return ""
     unseen: list[str] = []
-    for block in split_blocks(passage.text):
+    for raw in split_blocks(passage.text):
+        block = _without_meta(raw)
         if is_list_block(block):
-            if not any(_key(s) in seen for s in split_sentences(block)):
-                unseen.append(block)
-            else:  # a list the opening cut short: each item it did not show ("- **Reproducibility.** …")
-                items = [line for line in block.splitlines() if _BULLET.match(line)]
-                unseen.extend(i for i in items if not any(_key(s) in seen for s in split_sentences(i)))
-        elif rest := [s for s in split_sentences(block) if _key(s) not in seen]:
+            items = [line for line in block.splitlines() if _BULLET.match(line)]
+            unseen.extend(i for i in items if not any(_key(s) in seen for s in split_sentences(i)))
+            continue
+        sentences = split_sentences(block)
+        rest = [s for s in sentences if _key(s) not in seen]
+        if len(rest) == len(sentences):
+            unseen.append(block)  # nothing of it shown: as written
+        elif rest:
             unseen.append(" ".join(rest))  # a paragraph the opening cut short goes on where it stopped
-    scored = [(focus(block), n) for n, block in enumerate(unseen)]
-    best = max(scored, default=(0.0, 0))
-    if best[0] < FOCUS_SHARE:
+    unseen = [u for u in unseen if u.strip()]
+    if not unseen:
         return ""
-    return opening(unseen[best[1]], FOCUS_CHARS, seen)
+    scores = [focus(u) for u in unseen]
+    best = max(range(len(unseen)), key=lambda n: (scores[n], -n))
+    if scores[best] < FOCUS_SHARE:
+        return ""
+    chosen = unseen[best]
+    shown = clip(chosen, FOCUS_CHARS) if is_list_block(chosen) else opening(chosen, FOCUS_CHARS, seen)
+    seen.update(_key(s) for s in split_sentences(shown))
+    return clip(shown, FOCUS_CHARS)
 
 
 def _shared(parts: Sequence[tuple[str, Hit]]) -> list[tuple[list[str], Hit]]:
@@ -259,8 +272,8 @@ def compose(
         top = hits[0].passage
         body = passage_body(top, seen=seen)
         further = focused(top, seen, focus) if focus else ""
-        if further:
-            body += f"\n\n… {further}"
+        if further:  # "…" on a line of its own before a list item, so the item stays a list item
+            body += f"\n\n…\n{further}" if is_list_block(further) else f"\n\n… {further}"
         body += f" [{citations.number(top)}]"
         second = runner_up(hits) if ranked else None
         gist = clip(passage_body(second.passage, RUNNER_UP_CHARS, seen), RUNNER_UP_CHARS) if second else ""

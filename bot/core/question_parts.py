@@ -80,12 +80,14 @@ _TAIL = re.compile(
     r"|how (?:do|does|should|can|would|much do|much does|long do|long does|hard is|important is))\b",
     re.IGNORECASE,
 )
-# Without a question mark, "did the fast.ai course and two projects." and "what I did was build a
-# scraper." or "what helped me most was Kaggle." tell; "what kind of projects would make the team take
-# me seriously, since my work is dashboards" asks (after "what" comes neither a teller nor a past verb).
+# Without a question mark, "did the fast.ai course and two projects.", "what I did was build a
+# scraper." and "what helped me most was Kaggle." tell; "what kind of projects would make the team take
+# me seriously, since my work is dashboards", "how advanced is the maths" and "what speed is needed"
+# ask (after "what"/"how" comes neither a teller nor, after "what", a past verb).
 _STORY = re.compile(
     rf"^{_FILLER}(?:did\s+(?:the|a|an|my|some|two|three)\b.*[.!]$"
-    r"|(?:what|how)\s+(?:i|we|he|she|they|my|our|got|made|took|gave|kept|[a-z]+ed)\b[^?]*?\b(?:was|is)\b)",
+    r"|(?:what|how)\s+(?:i|we|he|she|they|my|our)\b[^?]*?\b(?:was|is)\b"
+    r"|what\s+(?:got|made|took|gave|kept|[a-z]+ed)\b(?!\s+(?:is|are)\b)[^?]*?\b(?:was|is)\b)",
     re.IGNORECASE,
 )
 

@@ -253,3 +253,21 @@ def test_a_paragraph_the_opening_cut_short_goes_on_where_it_stopped() -> None:
     )
     assert answer.body.count("A few habits help.") <= 1
     assert answer.body.endswith(f"… {tail} [1]")
+
+
+def test_the_list_item_that_matches_is_shown_as_a_list_item_even_when_the_list_was_never_reached() -> None:
+    items = "\n".join(f"- **Habit {n}.** Keep habit number {n} every week." for n in range(6))
+    text = " ".join(f"Opening sentence number {n} is shown." for n in range(26)) + "\n\nHabits:\n" + items
+    text += "\n- **Reproducibility.** Pin versions and fix random seeds. " + "Record the data version. " * 30
+    answer = compose("q", [hit("se", text, 0.9, "Practices")], 0.9, ranked=True, focus=_matches("seeds"))
+    further = answer.body.split("\n\n…\n", 1)[1]
+    assert further.startswith("- **Reproducibility.** Pin versions and fix random seeds.")
+    assert "Habit 0" not in answer.body and len(further) <= FOCUS_CHARS + len(" [1]")
+
+
+def test_a_meta_sentence_is_never_the_match_and_a_tie_goes_to_the_earlier_paragraph() -> None:
+    text = " ".join(f"Opening sentence number {n} is shown." for n in range(24)) + " It fits."
+    assert 870 < len(text) <= 900
+    text += "\n\nThis section walks through the rest.\n\nFirst later paragraph.\n\nSecond later paragraph."
+    answer = compose("q", [hit("s", text, 0.9, "S")], 0.9, ranked=True, focus=lambda t: 1.0)
+    assert answer.body.endswith("… First later paragraph. [1]")

@@ -29,6 +29,8 @@ from bot.core.question_parts import asks, split_parts
         "Did the bootcamp help anyone here get a job",
         "Also what kind of projects would make the ML team take me seriously, since my work is dashboards.",
         "how much math is needed for ML",
+        "how advanced is the maths in a typical ML interview",
+        "what speed is needed for a recommender to feel instant",
     ],
 )
 def test_a_sentence_that_asks_without_a_question_mark(sentence: str) -> None:
