@@ -219,9 +219,10 @@ def focused(passage: Passage, seen: set[str], focus: Callable[[str], float]) -> 
     if scores[best] < FOCUS_SHARE:
         return ""
     chosen = unseen[best]
-    shown = clip(chosen, FOCUS_CHARS) if is_list_block(chosen) else opening(chosen, FOCUS_CHARS, seen)
-    seen.update(_key(s) for s in split_sentences(shown))
-    return clip(shown, FOCUS_CHARS)
+    if not is_list_block(chosen):  # a paragraph: whole sentences; a first one too long is clipped
+        return clip(opening(chosen, FOCUS_CHARS, seen), FOCUS_CHARS)
+    seen.update(_key(s) for s in split_sentences(chosen))
+    return clip(chosen, FOCUS_CHARS)
 
 
 def _shared(parts: Sequence[tuple[str, Hit]]) -> list[tuple[list[str], Hit]]:

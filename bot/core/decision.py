@@ -18,7 +18,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.core.logistic import LogisticModel
-from bot.core.retrieval import Hit, QueryTerms, SearchIndex, next_other_document
+from bot.core.retrieval import Hit, QueryTerms, SearchIndex, next_other_document, weighted_share
 
 FEATURES: tuple[str, ...] = (
     "dense_top",
@@ -91,7 +91,7 @@ def signals(index: SearchIndex, terms: QueryTerms, hits: list[Hit], scope: float
     covered = index.passage_terms[top.row]
     known = set(terms.known)
     # Each word weighs by how specific it is: words the knowledge base never uses weigh the most.
-    weights = {t: index.idf(t) for t in terms.terms}
+    weights = index.term_weights(terms)
     total = sum(weights.values()) or 1.0
     dense_first = min(hits, key=lambda h: h.dense_rank if h.dense_rank is not None else 10**6)
     bm25_first = min(hits, key=lambda h: h.bm25_rank if h.bm25_rank is not None else 10**6)
@@ -102,7 +102,7 @@ def signals(index: SearchIndex, terms: QueryTerms, hits: list[Hit], scope: float
         margin=best.dense - other,
         unknown_share=terms.unknown_share,
         rare_unknown=sum(w for t, w in weights.items() if t not in known) / total,
-        coverage_top=sum(w for t, w in weights.items() if t in covered) / total,
+        coverage_top=weighted_share(weights, covered),
         agree=float(dense_first.passage.doc_id == bm25_first.passage.doc_id and bm25_first.bm25_rank is not None),
         terms=math.log1p(len(terms.terms)),
         scope_top=scope,

@@ -18,7 +18,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from bot.core.logistic import LogisticModel
-from bot.core.retrieval import Hit, QueryTerms, SearchIndex
+from bot.core.retrieval import Hit, QueryTerms, SearchIndex, weighted_share
 
 FEATURES: tuple[str, ...] = (
     "passage_cosine",
@@ -43,13 +43,11 @@ SIBLING_COSINE = 0.65  # of the two passages' texts: "how much math do I need?" 
 
 
 def candidate_features(index: SearchIndex, terms: QueryTerms, hits: Sequence[Hit]) -> list[list[float]]:
-    weights = {t: index.idf(t) for t in terms.terms}
-    total = sum(weights.values()) or 1.0
+    weights = index.term_weights(terms)
     best_bm25 = max((h.bm25 for h in hits), default=0.0) or 1.0
     best_dense = max((h.dense for h in hits), default=0.0)
     rows: list[list[float]] = []
     for h in hits:
-        found = index.passage_terms[h.row]
         rows.append(
             [
                 h.passage_cosine,
@@ -58,7 +56,7 @@ def candidate_features(index: SearchIndex, terms: QueryTerms, hits: Sequence[Hit
                 h.dense - best_dense,
                 h.bm25 / best_bm25,
                 float(h.passage.kind == "faq"),
-                sum(w for t, w in weights.items() if t in found) / total,
+                weighted_share(weights, index.passage_terms[h.row]),
                 math.log1p(len(h.passage.text) / 1000),
             ]
         )

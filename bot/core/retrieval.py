@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -58,6 +58,12 @@ class Hit:
     bm25: float
     dense_rank: int | None = None  # 0-based, None when outside that ranker's candidates
     bm25_rank: int | None = None
+
+
+def weighted_share(weights: Mapping[str, float], found: Container[str]) -> float:
+    """The idf-weighted share of a question's terms that `found` holds (0 for a question without terms)."""
+    total = sum(weights.values()) or 1.0
+    return sum(w for t, w in weights.items() if t in found) / total
 
 
 def next_other_document(hits: Sequence[Hit]) -> Hit | None:
@@ -191,14 +197,13 @@ class SearchIndex:
             out.append([DenseMatch(int(i), float(text[i]), float(anchor[i])) for i in top])
         return out
 
+    def term_weights(self, terms: QueryTerms) -> dict[str, float]:
+        """Each of the question's terms weighed by how specific it is (words never used weigh the most)."""
+        return {t: self.idf(t) for t in terms.terms}
+
     def coverage(self, terms: QueryTerms, text: str) -> float:
-        """How much of the question's specific vocabulary `text` uses: idf-weighted share of its terms."""
-        weights = {t: self.idf(t) for t in terms.terms}
-        total = sum(weights.values())
-        if not total:
-            return 0.0
-        found = set(self.terms(text).terms)
-        return sum(w for t, w in weights.items() if t in found) / total
+        """How much of the question's specific vocabulary `text` uses."""
+        return weighted_share(self.term_weights(terms), set(self.terms(text).terms))
 
     def similarity(self, a: int, b: int) -> float:
         """Cosine of two passages' own text vectors (rows of `artifacts.passages`)."""
