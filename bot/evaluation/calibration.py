@@ -3,6 +3,9 @@ answer/decline decision (on the calibrate split), both logistic regressions over
 
 The decision's threshold is chosen on out-of-fold probabilities (5-fold cross-validation within the
 split), so it is not fitted to the very predictions it thresholds; the report split is never seen here.
+Each question's out-of-fold probability is the mean over `REPEATS` shuffles of the folds: with one
+shuffle the calibrate split's threshold moved between 0.51 and 0.79 with the seed, with the mean of
+ten between 0.60 and 0.65.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from bot.core.ranking import Ranker
 
 C = 1.0
 FOLDS = 5
+REPEATS = 10
 
 
 def _matrix(considered: Sequence[Consideration]) -> np.ndarray:
@@ -66,23 +70,33 @@ def _fitted(x: np.ndarray, y: np.ndarray, knowledge_files: dict[str, str], items
     }
 
 
+def mean_out_of_fold(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each row's probability from models that never saw it, averaged over `REPEATS` fold shuffles."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
+    runs = [
+        cross_val_predict(
+            pipeline, x, y, cv=StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed), method="predict_proba"
+        )[:, 1]
+        for seed in range(REPEATS)
+    ]
+    return np.asarray(np.mean(runs, axis=0))
+
+
 def fit(
     considered: Sequence[Consideration],
     answerable: Sequence[bool],
     knowledge_files: dict[str, str],
     notes: str = "",
 ) -> DecisionModel:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
     x = _matrix(considered)
     y = np.asarray(answerable, dtype=int)
-    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
-    out_of_fold = cross_val_predict(pipeline, x, y, cv=folds, method="predict_proba")[:, 1]
-    threshold = best_threshold(out_of_fold.tolist(), [bool(v) for v in y])
+    threshold = best_threshold(mean_out_of_fold(x, y).tolist(), [bool(v) for v in y])
     fields = _fitted(x, y, knowledge_files, len(y))
     return DecisionModel.model_validate({**fields, "features": list(FEATURES), "threshold": threshold, "notes": notes})
 
