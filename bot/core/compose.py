@@ -43,6 +43,8 @@ RUNNER_UP_CHARS = 600
 # added to 8% of single answers at 0.2); tune and calibrate unchanged.
 FOCUS_SHARE = 0.2
 FOCUS_CHARS = 600
+# A paragraph's first sentence shorter than this, shown without the rest, only announces it.
+ANNOUNCEMENT_CHARS = 80
 
 _META = re.compile(
     r"^(?:this|the following|our) (?:article|section|guide|page|entry|faq)\b"
@@ -107,6 +109,31 @@ def _reads_alone(list_block: str) -> bool:
     return bool(items) and all(item.rstrip().endswith((".", "!", "?")) for item in items)
 
 
+def _only_announces(start: str, block: str) -> bool:
+    """A paragraph cut after a short first sentence shows only what announces the rest ("A few more
+    checks help.")."""
+    shown = split_sentences(start)
+    return len(shown) == 1 and len(shown[0]) < ANNOUNCEMENT_CHARS and len(split_sentences(block)) > 1
+
+
+def _drop_lead_in(out: list[str]) -> None:
+    """A short sentence or one ending in a colon right before a list none of whose items is shown
+    introduces nothing: drop it ("A practical preparation routine has six parts."), unless nothing
+    would be left."""
+    sentences = split_sentences(out[-1])
+    if not sentences or (len(out) == 1 and len(sentences) == 1):
+        return
+    last = sentences[-1].rstrip()
+    if not last.endswith(":") and len(last) >= ANNOUNCEMENT_CHARS:
+        return
+    if len(sentences) == 1:
+        out.pop()
+        return
+    cut = out[-1].rfind(last[:20])  # cut the block as written, so its markdown stays
+    if cut > 0:
+        out[-1] = out[-1][:cut].rstrip()
+
+
 def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
     """Whole blocks from the start while they fit, then as much of the next block as fits in whole
     sentences; never a meta sentence, never a sentence twice, never a lead-in without its list."""
@@ -122,10 +149,14 @@ def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
             start = _trim(block, budget - used)
             if out and is_list_block(block) and not _reads_alone(start):
                 start = ""  # list items that are fragments ("more data;") mean nothing cut short
+            if out and not is_list_block(block) and _only_announces(start, block):
+                start = ""
             if start:
                 out.append(start)
             elif not out:  # a first sentence longer than the budget: show it whole rather than nothing
                 out.append(split_sentences(block)[0] if split_sentences(block) else block)
+            elif is_list_block(block) and not is_list_block(out[-1]):
+                _drop_lead_in(out)
             break
         out.append(block)
         used += len(block) + 2

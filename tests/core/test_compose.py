@@ -247,12 +247,20 @@ def test_a_paragraph_matching_too_little_adds_nothing_and_an_faq_entry_is_alread
 
 def test_a_paragraph_the_opening_cut_short_goes_on_where_it_stopped() -> None:
     tail = "Save checkpoints to Drive so a disconnect costs minutes, not hours."
-    text = " ".join(f"Free notebook tip number {n} is handy." for n in range(22)) + "\n\nA few habits help. " + tail
+    habits = "A few habits make free notebooks much less painful when a session drops without any warning."
+    text = " ".join(f"Free notebook tip number {n} is handy." for n in range(20)) + f"\n\n{habits} " + tail
     answer = compose(
         "colab disconnects", [hit("hw", text, 0.9, "Notebooks")], 0.9, ranked=True, focus=_matches("Drive")
     )
-    assert answer.body.count("A few habits help.") <= 1
-    assert answer.body.endswith(f"… {tail} [1]")
+    assert answer.body.count(habits) == 1
+    assert answer.body.endswith(f"{habits}\n\n… {tail} [1]")
+    # A short first sentence only announces the rest: the opening leaves it to the paragraph shown whole.
+    short = " ".join(f"Free notebook tip number {n} is handy." for n in range(22)) + "\n\nA few habits help. " + tail
+    shown = compose(
+        "colab disconnects", [hit("hw", short, 0.9, "Notebooks")], 0.9, ranked=True, focus=_matches("Drive")
+    )
+    assert shown.body.count("A few habits help.") == 1
+    assert shown.body.endswith(f"… A few habits help. {tail} [1]")
 
 
 def test_the_list_item_that_matches_is_shown_as_a_list_item_even_when_the_list_was_never_reached() -> None:
@@ -271,3 +279,38 @@ def test_a_meta_sentence_is_never_the_match_and_a_tie_goes_to_the_earlier_paragr
     text += "\n\nThis section walks through the rest.\n\nFirst later paragraph.\n\nSecond later paragraph."
     answer = compose("q", [hit("s", text, 0.9, "S")], 0.9, ranked=True, focus=lambda t: 1.0)
     assert answer.body.endswith("… First later paragraph. [1]")
+
+
+ROUTINE = (
+    "To prepare for a design interview, learn one outline and practise it aloud under a time limit. "
+    "Most people need a few weeks of regular practice before the outline comes without notes.\n\n"
+    "A practical preparation routine has six parts.\n\n"
+    + "\n".join(
+        f"{n}. **Step {n}**: a long item on what to do and why it matters{' at length' * 12}" for n in range(1, 7)
+    )
+)
+
+
+def test_a_lead_in_whose_list_is_not_shown_is_dropped_with_the_list() -> None:
+    body = compose("how to prep for system design", [hit("design", ROUTINE, 0.9, "Preparing")], 0.9).body
+    assert "practise it aloud" in body
+    assert "six parts" not in body and "Step 1" not in body
+
+
+def test_a_longer_sentence_before_a_list_is_an_answer_and_stays_with_its_markdown() -> None:
+    text = (
+        "**PyTorch** is a safe default today, and TensorFlow with Keras is equally valid when an employer uses it, "
+        "so pick one and learn it properly.\n\n" + "\n".join(f"- item {n} {'word ' * 60}" for n in range(4))
+    )
+    body = compose("pytorch or tensorflow", [hit("frameworks", text, 0.9, "Frameworks")], 0.9).body
+    assert body.startswith("**PyTorch** is a safe default today")
+
+
+def test_a_paragraph_cut_after_a_short_first_sentence_is_left_out() -> None:
+    text = (
+        "Pick one course and finish it before looking for the next, since switching wastes time. " * 9
+        + "\n\nA few more checks help. "
+        + "Look at the prerequisites the author states and be honest about whether you meet them. " * 3
+    )
+    body = compose("which course", [hit("courses", text, 0.9, "Choosing")], 0.9).body
+    assert "finish it" in body and "A few more checks help" not in body
