@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from bot.cli.output import print_json
 from bot.cli.progress import build_progress
 from bot.core.errors import InvalidInput, KnowledgeInvalid
+from bot.core.text import clip
 from bot.settings import Settings
 
 MAX_BATCH_LINES = 10_000
+QUESTION_ECHO_CHARS = 200  # a batch's text output names each answer's question, clipped
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,7 +109,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     try:
         # Encode in slices so a huge batch streams its answers instead of holding them all.
         for start in range(0, len(questions), 64):
-            for answer in advisor.ask_many(questions[start : start + 64], k=args.k, mode=args.mode):
+            asked = questions[start : start + 64]
+            for question, answer in zip(asked, advisor.ask_many(asked, k=args.k, mode=args.mode), strict=True):
                 if services is not None:
                     answer = services.place_on_roadmap(answer, args.user)
                 if args.json:
@@ -117,6 +120,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                     print_json(data, indent=None)
                 else:
                     context = render.step_context(answer.roadmap_context) if answer.roadmap_context else None
+                    if args.batch is not None:  # which answer is whose, in a file of many
+                        print(f"Q: {clip(' '.join(question.split()), QUESTION_ECHO_CHARS)}")
                     print(answer.answer + (f"\n{context}" if context else "") + "\n", flush=True)
     finally:
         if services is not None:

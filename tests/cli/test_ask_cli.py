@@ -159,3 +159,16 @@ def test_ask_for_a_member_names_the_step_of_their_roadmap(
     assert main(["ask", "--json", "--user", "dana", question]) == 0
     context = json.loads(capsys.readouterr().out)["roadmap_context"]
     assert context["step"]["id"] == "first-loaf" and [s["id"] for s in context["missing"]] == ["tools"]
+
+
+def test_batch_text_names_each_answers_question(
+    env: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    batch = tmp_path / "q.txt"
+    batch.write_text("what flour for sourdough?\n" + "why  " * 100 + "\n")
+    assert main(["ask", "--batch", str(batch)]) == 0
+    echoed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Q: ")]
+    assert echoed[0] == "Q: what flour for sourdough?"
+    assert len(echoed) == 2 and len(echoed[1]) <= 3 + 200 and "  " not in echoed[1]
+    assert main(["ask", "what flour for sourdough?"]) == 0
+    assert not capsys.readouterr().out.startswith("Q: ")  # one question: the answer alone, as before
