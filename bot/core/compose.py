@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from bot.core.answers import Answer, AnswerPart, Citation, passage_out
 from bot.core.chunking import Passage, is_list_block, split_blocks, split_sentences
 from bot.core.knowledge.models import OVERVIEW
+from bot.core.question_parts import sentences
 from bot.core.retrieval import Hit, next_other_document
 from bot.core.text import clip
 
@@ -132,6 +133,25 @@ def _drop_lead_in(out: list[str]) -> None:
     cut = out[-1].rfind(last[:20])  # cut the block as written, so its markdown stays
     if cut > 0:
         out[-1] = out[-1][:cut].rstrip()
+
+
+# "Is it too late…?", "can I…", "should I…": a question a "Yes," or "No," can answer.
+_YES_NO = re.compile(
+    r"(?:^|[,;:]\s+|\s[-–—]\s+)(?:(?:and|also|but|so|ok|okay|hey|hi|pls|please|honestly|seriously)[,\s]+)*"
+    r"(?:is|are|am|was|were|do|does|did|can|could|should|shall|will|would|have|has|must|may|might|"
+    r"isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|any)\b",
+    re.IGNORECASE,
+)
+_VERDICT = re.compile(r"^(?:Yes|No)[,.]\s+(?!and\b|but\b)")
+
+
+def without_verdict(body: str, question: str) -> str:
+    """An FAQ entry opens with "Yes," or "No," to its own question; to a member who asked how, what
+    or which, that word answers someone else ("how much maths do I need?" → "Yes, a poor grade…")."""
+    if not _VERDICT.match(body) or any(_YES_NO.search(s) for s in sentences(question) or [question]):
+        return body
+    rest = _VERDICT.sub("", body, count=1)
+    return rest[:1].upper() + rest[1:]
 
 
 def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
@@ -294,7 +314,7 @@ def compose(
                 room = min(FAQ_CHARS, faq_budget * len(asks))
             else:
                 room = min(SHARED_CHARS, PART_CHARS * len(asks))
-            text = passage_body(hit.passage, room, seen)
+            text = without_verdict(passage_body(hit.passage, room, seen), " ".join(asks))
             if not text:
                 continue
             number = citations.number(hit.passage)
@@ -302,7 +322,7 @@ def compose(
         body = "\n\n".join(f"**{p.question}**\n{p.body}" for p in answer_parts)
     else:
         top = hits[0].passage
-        body = passage_body(top, seen=seen)
+        body = without_verdict(passage_body(top, seen=seen), question)
         further = focused(top, seen, focus) if focus else ""
         if further:  # "…" on a line of its own before a list item, so the item stays a list item
             body += f"\n\n…\n{further}" if is_list_block(further) else f"\n\n… {further}"

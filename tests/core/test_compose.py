@@ -314,3 +314,13 @@ def test_a_paragraph_cut_after_a_short_first_sentence_is_left_out() -> None:
     )
     body = compose("which course", [hit("courses", text, 0.9, "Choosing")], 0.9).body
     assert "finish it" in body and "A few more checks help" not in body
+
+
+def test_a_yes_or_no_opening_is_kept_only_for_a_question_it_answers() -> None:
+    entry = [hit("bad-at-maths", "Yes, a poor maths grade years ago does not decide it. Start with the basics.", 0.9)]
+    asked_yes_no = compose("I was bad at maths in school. Can I still do ML?", entry, 0.9).body
+    assert asked_yes_no.startswith("Yes, a poor maths grade")
+    asked_how_much = compose("how much maths do i need", entry, 0.9).body
+    assert asked_how_much.startswith("A poor maths grade years ago does not decide it.")
+    joined = [hit("own-field", "Yes, and it is often the strongest project you can show.", 0.9)]
+    assert compose("how do i use my field", joined, 0.9).body.startswith("Yes, and it is")  # "And it is…" reads worse
