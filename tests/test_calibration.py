@@ -34,11 +34,16 @@ def _thresholds(x: np.ndarray, y: np.ndarray, orders: int) -> list[float]:
     return out
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_the_threshold_does_not_hinge_on_one_shuffle_of_the_folds(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
-    x, y = _overlapping_classes(seed)
-    averaged = _thresholds(x, y, orders=6)
+def test_the_threshold_does_not_hinge_on_one_shuffle_of_the_folds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over ten sets of overlapping signals, the threshold moves less with the order of the rows when
+    each row's probability is averaged over shuffles of the folds (any single set can go either way)."""
+
+    def spread(x: np.ndarray, y: np.ndarray) -> float:
+        found = _thresholds(x, y, orders=4)
+        return max(found) - min(found)
+
+    datasets = [_overlapping_classes(seed) for seed in range(10)]
+    averaged = np.mean([spread(x, y) for x, y in datasets])
     monkeypatch.setattr(calibration, "REPEATS", 1)
-    one_shuffle = _thresholds(x, y, orders=6)
-    spread = max(averaged) - min(averaged)
-    assert spread < max(one_shuffle) - min(one_shuffle)
+    one_shuffle = np.mean([spread(x, y) for x, y in datasets])
+    assert averaged < 0.75 * one_shuffle

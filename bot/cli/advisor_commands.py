@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from bot.cli.output import print_json
 from bot.cli.progress import build_progress
 from bot.core.errors import InvalidInput, KnowledgeInvalid
-from bot.core.text import clip
+from bot.core.text import shown
 from bot.settings import Settings
 
 MAX_BATCH_LINES = 10_000
@@ -109,8 +109,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     try:
         # Encode in slices so a huge batch streams its answers instead of holding them all.
         for start in range(0, len(questions), 64):
-            asked = questions[start : start + 64]
-            for question, answer in zip(asked, advisor.ask_many(asked, k=args.k, mode=args.mode), strict=True):
+            for answer in advisor.ask_many(questions[start : start + 64], k=args.k, mode=args.mode):
                 if services is not None:
                     answer = services.place_on_roadmap(answer, args.user)
                 if args.json:
@@ -121,7 +120,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                 else:
                     context = render.step_context(answer.roadmap_context) if answer.roadmap_context else None
                     if args.batch is not None:  # which answer is whose, in a file of many
-                        print(f"Q: {clip(' '.join(question.split()), QUESTION_ECHO_CHARS)}")
+                        print(f"Q: {shown(answer.question, QUESTION_ECHO_CHARS)}".rstrip())
                     print(answer.answer + (f"\n{context}" if context else "") + "\n", flush=True)
     finally:
         if services is not None:

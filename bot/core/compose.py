@@ -44,7 +44,8 @@ RUNNER_UP_CHARS = 600
 # added to 8% of single answers at 0.2); tune and calibrate unchanged.
 FOCUS_SHARE = 0.2
 FOCUS_CHARS = 600
-# A paragraph's first sentence shorter than this, shown without the rest, only announces it.
+# A sentence that counts what follows ("six parts", "a few checks") and is shorter than this announces
+# it: shown without what it announces, it is left out (see `_announces`).
 ANNOUNCEMENT_CHARS = 80
 
 _META = re.compile(
@@ -110,45 +111,76 @@ def _reads_alone(list_block: str) -> bool:
     return bool(items) and all(item.rstrip().endswith((".", "!", "?")) for item in items)
 
 
+# A sentence that announces what follows rather than saying it: "A practical preparation routine has
+# six parts.", "A few more checks help.", "Three situations make a master's worth it." One that names
+# its items ("two main task types, classification and regression") says something on its own.
+_ANNOUNCES = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|a few|a couple of|the following|"
+    r"these|below)\b",
+    re.IGNORECASE,
+)
+_NAMES_ITEMS = re.compile(r",[^,]+\b(?:and|or)\b")
+
+
+def _announces(sentence: str) -> bool:
+    sentence = sentence.rstrip()
+    if sentence.endswith(":"):
+        return True
+    return (
+        len(sentence) < ANNOUNCEMENT_CHARS
+        and _ANNOUNCES.search(sentence) is not None
+        and _NAMES_ITEMS.search(sentence) is None
+    )
+
+
 def _only_announces(start: str, block: str) -> bool:
-    """A paragraph cut after a short first sentence shows only what announces the rest ("A few more
-    checks help.")."""
+    """A paragraph cut after its first sentence, which only announces the rest ("A few more checks
+    help.")."""
     shown = split_sentences(start)
-    return len(shown) == 1 and len(shown[0]) < ANNOUNCEMENT_CHARS and len(split_sentences(block)) > 1
+    return len(shown) == 1 and _announces(shown[0]) and len(split_sentences(block)) > 1
 
 
 def _drop_lead_in(out: list[str]) -> None:
-    """A short sentence or one ending in a colon right before a list none of whose items is shown
-    introduces nothing: drop it ("A practical preparation routine has six parts."), unless nothing
-    would be left."""
-    sentences = split_sentences(out[-1])
-    if not sentences or (len(out) == 1 and len(sentences) == 1):
+    """The last sentence shown announces a list none of whose items is shown: drop it, unless what is
+    left would be nothing or a bare "Yes."/"No.". The block is cut as written, so its markdown stays;
+    when the sentence cannot be found as written, nothing is cut."""
+    said = split_sentences(out[-1])
+    if not said or not _announces(said[-1]):
         return
-    last = sentences[-1].rstrip()
-    if not last.endswith(":") and len(last) >= ANNOUNCEMENT_CHARS:
+    if len(said) == 1:
+        if len(out) > 1:
+            out.pop()
         return
-    if len(sentences) == 1:
-        out.pop()
-        return
-    cut = out[-1].rfind(last[:20])  # cut the block as written, so its markdown stays
-    if cut > 0:
-        out[-1] = out[-1][:cut].rstrip()
+    cut = out[-1].rfind(said[-1][:20])
+    kept = out[-1][:cut].rstrip() if cut > 0 else ""
+    if cut > 0 and _key(out[-1][cut:]) == _key(said[-1]) and _key(kept) not in ("", "yes", "no"):
+        out[-1] = kept
 
 
 # "Is it too late…?", "can I…", "should I…": a question a "Yes," or "No," can answer.
 _YES_NO = re.compile(
     r"(?:^|[,;:]\s+|\s[-–—]\s+)(?:(?:and|also|but|so|ok|okay|hey|hi|pls|please|honestly|seriously)[,\s]+)*"
     r"(?:is|are|am|was|were|do|does|did|can|could|should|shall|will|would|have|has|must|may|might|"
-    r"isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|any)\b",
+    r"isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|isnt|arent|dont|doesnt|cant)\b",
+    re.IGNORECASE,
+)
+# How, what, which…: a question no "Yes," or "No," answers.
+_WH = re.compile(
+    r"^(?:(?:and|also|but|so|ok|okay|hey|hi|pls|please|honestly|seriously)[,\s]+)*"
+    r"(?:how|what|what's|whats|which|why|where|when|who)\b",
     re.IGNORECASE,
 )
 _VERDICT = re.compile(r"^(?:Yes|No)[,.]\s+(?!and\b|but\b)")
 
 
 def without_verdict(body: str, question: str) -> str:
-    """An FAQ entry opens with "Yes," or "No," to its own question; to a member who asked how, what
-    or which, that word answers someone else ("how much maths do I need?" → "Yes, a poor grade…")."""
-    if not _VERDICT.match(body) or any(_YES_NO.search(s) for s in sentences(question) or [question]):
+    """A passage that opens with "Yes," or "No," answers its own question; to a member who asked how,
+    what or which, that word answers someone else ("how much maths do I need?" → "Yes, a poor
+    grade…"). Only then is it left out: when unsure, the verdict stays."""
+    asked = [q for q in sentences(question) if q.rstrip().endswith("?")] or sentences(question) or [question]
+    if not _VERDICT.match(body) or not all(_WH.match(q) for q in asked):
+        return body
+    if any(_YES_NO.search(q) for q in asked):
         return body
     rest = _VERDICT.sub("", body, count=1)
     return rest[:1].upper() + rest[1:]

@@ -93,7 +93,8 @@ def fit(
     knowledge_files: dict[str, str],
     notes: str = "",
 ) -> DecisionModel:
-
+    """The decision over the split's signals, with the threshold where declining is most accurate on
+    probabilities from models that never saw the question."""
     x = _matrix(considered)
     y = np.asarray(answerable, dtype=int)
     threshold = best_threshold(mean_out_of_fold(x, y).tolist(), [bool(v) for v in y])

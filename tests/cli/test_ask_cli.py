@@ -165,10 +165,11 @@ def test_batch_text_names_each_answers_question(
     env: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     batch = tmp_path / "q.txt"
-    batch.write_text("what flour for sourdough?\n" + "why  " * 100 + "\n")
+    batch.write_text("what flour for sourdough?\n" + "why  " * 100 + "\nwhat is\x1b[31m red\x07 flour\u202e?\n")
     assert main(["ask", "--batch", str(batch)]) == 0
     echoed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Q: ")]
     assert echoed[0] == "Q: what flour for sourdough?"
-    assert len(echoed) == 2 and len(echoed[1]) <= 3 + 200 and "  " not in echoed[1]
+    assert len(echoed) == 3 and len(echoed[1]) <= 3 + 200 and "  " not in echoed[1]
+    assert not any(c in echoed[2] for c in "\x1b\x07\u202e")  # nothing from the file steers the terminal
     assert main(["ask", "what flour for sourdough?"]) == 0
     assert not capsys.readouterr().out.startswith("Q: ")  # one question: the answer alone, as before

@@ -16,6 +16,7 @@ from bot.core.compose import (
     RUNNER_UP_CHARS,
     SHARED_CHARS,
     compose,
+    opening,
 )
 from bot.core.retrieval import Hit
 
@@ -324,3 +325,22 @@ def test_a_yes_or_no_opening_is_kept_only_for_a_question_it_answers() -> None:
     assert asked_how_much.startswith("A poor maths grade years ago does not decide it.")
     joined = [hit("own-field", "Yes, and it is often the strongest project you can show.", 0.9)]
     assert compose("how do i use my field", joined, 0.9).body.startswith("Yes, and it is")  # "And it is…" reads worse
+
+
+ITEMS = "\n".join(f"- item {n} " + "word " * 40 for n in range(4))
+
+
+def test_only_a_sentence_that_announces_is_dropped_and_never_the_last_thing_said() -> None:
+    # The lead-in is a block of its own: it goes, the paragraph before keeps its last sentence.
+    text = "Start with Python, since every ML library is built for it. Learn the basics in a month.\n\n"
+    assert opening(text + "Learn these libraries:\n\n" + ITEMS, 200) == text.strip()
+    # A verdict is never left alone, and a claim is not an announcement.
+    assert opening("No. You do not need a GPU.\n\n" + ITEMS, 60) == "No. You do not need a GPU."
+    claim = "Fraud is rare, so accuracy is useless as a metric."
+    assert opening(f"Pick metrics with care, always. {claim}\n\n" + ITEMS, 120).endswith(claim)
+    # A lead-in that names its items says something on its own.
+    named = "Supervised learning has two main task types, classification and regression."
+    assert opening(f"Labels come with every example. {named}\n\n" + ITEMS, 120).endswith(named)
+    # Not found as written (markdown inside): nothing is cut rather than the wrong sentence.
+    marked = "Compare a few first. Pick one of the tools below and keep it. Pick one of the **two** tools."
+    assert opening(marked + "\n\n" + ITEMS, 160) == marked
