@@ -235,6 +235,13 @@ class SearchIndex:
             out[n] = [(int(i), float(s)) for i, s in zip(ids[row], scores[row], strict=True) if s > 0]
         return out
 
+    def bm25_scores(self, text: str) -> npt.NDArray[np.float32]:
+        """BM25's score of every passage for `text` (0 where it shares no word)."""
+        tokens = [t for t in self.terms(text).tokens if t in self.document_frequency]
+        if not tokens:
+            return np.zeros(len(self.passages), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+
     def search(
         self,
         query_vector: Vectors,
@@ -269,6 +276,10 @@ class SearchIndex:
             ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
         hits: list[Hit] = []
         vectors = self.artifacts.passage_vectors
+        # A candidate found by the dense ranker only still has a BM25 score, just below BM25's own
+        # candidates: its true score, not 0, is what the ranker's features must see.
+        unscored = mode == "hybrid" and any(i not in lexical_info for i, _ in ranked[:k])
+        bm25_all = self.bm25_scores(query_text) if unscored else None
         for i, score in ranked[:k]:
             d_rank: int | None
             if i in dense_info:
@@ -276,6 +287,8 @@ class SearchIndex:
             else:
                 d_rank, match = None, DenseMatch(i, float(vectors[i] @ query_vector))
             b_rank, b_score = lexical_info.get(i, (None, 0.0))
+            if b_rank is None and bm25_all is not None:
+                b_score = float(bm25_all[i])
             hits.append(
                 Hit(
                     self.passages[i],

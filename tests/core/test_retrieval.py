@@ -151,3 +151,17 @@ def test_parts_quote_the_members_words_not_the_repaired_ones(small_advisor) -> N
     ]
     answer = small_advisor._answer(considered, 5)
     assert [p.question for p in answer.parts] == [p.asked for p in considered.parts]
+
+
+def test_a_candidate_outside_bm25s_own_list_keeps_its_true_bm25_score(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    from bot.core.retrieval import RetrievalSettings
+
+    index = small_advisor.index
+    question = "which flour and which telescope for a beginner"
+    vector = small_advisor.embedder.encode([question])[0]
+    hits = index.search(vector, question, 5, RetrievalSettings(candidates=1))
+    everything = index.bm25_scores(question)
+    outside = [h for h in hits if h.bm25_rank is None]
+    assert outside, "with one BM25 candidate, the others come from the dense ranker only"
+    assert all(h.bm25 == pytest.approx(float(everything[h.row])) for h in outside)
+    assert any(h.bm25 > 0 for h in outside)  # a passage sharing words is not scored as sharing none
