@@ -259,7 +259,9 @@ class Advisor:
                 texts.extend(part for _, part in parts)
         matrix = self.embedder.encode(texts) if texts else None
         # Both rankers run once for the whole batch: one FAISS search, one BM25 call.
-        dense = index.dense_many(matrix, settings.candidates, settings.anchors) if matrix is not None else []
+        # Every passage's cosines, not only the dense ranker's candidates: a passage BM25 finds keeps its
+        # anchors' cosine for the ranker (`search` fuses only the first `candidates`).
+        dense = index.dense_many(matrix, len(index.passages), settings.anchors) if matrix is not None else []
         terms = index.terms_many(texts) if texts else []
         lexical = index.lexical_many(terms, settings.candidates) if texts else []
         row = 0

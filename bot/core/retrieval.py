@@ -257,7 +257,7 @@ class SearchIndex:
         if mode == "bm25":
             dense = []
         elif dense is None:
-            dense = self.dense(query_vector, settings.candidates, settings.anchors)
+            dense = self.dense(query_vector, len(self.passages), settings.anchors)
         if mode == "dense":
             lexical = []
         elif lexical is None:
@@ -270,7 +270,8 @@ class SearchIndex:
             ranked = list(lexical)
         else:
             fused: dict[int, float] = {}
-            for weight, ranking in ((settings.dense_weight, [m.row for m in dense]), (1.0, [i for i, _ in lexical])):
+            dense_candidates = [m.row for m in dense[: settings.candidates]]
+            for weight, ranking in ((settings.dense_weight, dense_candidates), (1.0, [i for i, _ in lexical])):
                 for rank, i in enumerate(ranking):
                     fused[i] = fused.get(i, 0.0) + weight / (settings.rrf_k + rank + 1)
             ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
@@ -284,6 +285,7 @@ class SearchIndex:
             d_rank: int | None
             if i in dense_info:
                 d_rank, match = dense_info[i]
+                d_rank = d_rank if d_rank < settings.candidates else None  # outside the dense ranker's candidates
             else:
                 d_rank, match = None, DenseMatch(i, float(vectors[i] @ query_vector))
             b_rank, b_score = lexical_info.get(i, (None, 0.0))

@@ -165,3 +165,19 @@ def test_a_candidate_outside_bm25s_own_list_keeps_its_true_bm25_score(small_advi
     assert outside, "with one BM25 candidate, the others come from the dense ranker only"
     assert all(h.bm25 == pytest.approx(float(everything[h.row])) for h in outside)
     assert any(h.bm25 > 0 for h in outside)  # a passage sharing words is not scored as sharing none
+
+
+def test_a_candidate_outside_the_dense_rankers_own_list_keeps_its_cosines(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    from bot.core.retrieval import RetrievalSettings
+
+    index = small_advisor.index
+    question = "my sourdough starter smells, and what psi"
+    vector = small_advisor.embedder.encode([question])[0]
+    hits = index.search(vector, question, 5, RetrievalSettings(candidates=2))
+    every = {m.row: m for m in index.dense(vector, len(index.passages))}
+    outside = [h for h in hits if h.dense_rank is None]
+    assert outside, "with two dense candidates, the tyre entry comes from BM25 only"
+    for h in outside:
+        assert h.passage_cosine == pytest.approx(every[h.row].text_cosine)
+        assert h.anchor_cosine == pytest.approx(every[h.row].anchor_cosine)
+    assert any(h.anchor_cosine > 0 for h in outside)  # its question anchors still count
