@@ -295,7 +295,9 @@ class Advisor:
         terms: QueryTerms,
         lexical: list[tuple[int, float]],
     ) -> Considered:
-        hits = self.ranker.rerank(index, terms, index.search(vector, text, CANDIDATE_DEPTH, settings, dense, lexical))
+        hits = self.ranker.rerank(
+            index, terms, index.search(vector, text, CANDIDATE_DEPTH, settings, dense, lexical, terms)
+        )
         rule, scope = index.scope(vector)
         seen = signals(index, terms, hits, scope)
         covered, probability = self.decision.answers(seen)

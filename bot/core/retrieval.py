@@ -235,9 +235,9 @@ class SearchIndex:
             out[n] = [(int(i), float(s)) for i, s in zip(ids[row], scores[row], strict=True) if s > 0]
         return out
 
-    def bm25_scores(self, text: str) -> npt.NDArray[np.float32]:
-        """BM25's score of every passage for `text` (0 where it shares no word)."""
-        tokens = [t for t in self.terms(text).tokens if t in self.document_frequency]
+    def bm25_scores(self, terms: QueryTerms) -> npt.NDArray[np.float32]:
+        """BM25's score of every passage for the question's terms (0 where it shares no word)."""
+        tokens = [t for t in terms.tokens if t in self.document_frequency]
         if not tokens:
             return np.zeros(len(self.passages), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
@@ -250,8 +250,9 @@ class SearchIndex:
         settings: RetrievalSettings | None = None,
         dense: list[DenseMatch] | None = None,
         lexical: list[tuple[int, float]] | None = None,
+        terms: QueryTerms | None = None,
     ) -> list[Hit]:
-        """Fused hits, best first; `dense` and `lexical` may come precomputed for a whole batch."""
+        """Fused hits, best first; `dense`, `lexical` and `terms` may come precomputed for a whole batch."""
         settings = settings or RetrievalSettings()
         mode = settings.mode
         if mode == "bm25":
@@ -280,7 +281,7 @@ class SearchIndex:
         # A candidate found by the dense ranker only still has a BM25 score, just below BM25's own
         # candidates: its true score, not 0, is what the ranker's features must see.
         unscored = mode == "hybrid" and any(i not in lexical_info for i, _ in ranked[:k])
-        bm25_all = self.bm25_scores(query_text) if unscored else None
+        bm25_all = self.bm25_scores(terms or self.terms(query_text)) if unscored else None
         for i, score in ranked[:k]:
             d_rank: int | None
             if i in dense_info:

@@ -160,7 +160,7 @@ def test_a_candidate_outside_bm25s_own_list_keeps_its_true_bm25_score(small_advi
     question = "which flour and which telescope for a beginner"
     vector = small_advisor.embedder.encode([question])[0]
     hits = index.search(vector, question, 5, RetrievalSettings(candidates=1))
-    everything = index.bm25_scores(question)
+    everything = index.bm25_scores(index.terms(question))
     outside = [h for h in hits if h.bm25_rank is None]
     assert outside, "with one BM25 candidate, the others come from the dense ranker only"
     assert all(h.bm25 == pytest.approx(float(everything[h.row])) for h in outside)
