@@ -47,6 +47,10 @@ FOCUS_CHARS = 600
 # A sentence that counts what follows ("six parts", "a few checks") and is shorter than this announces
 # it: shown without what it announces, it is left out (see `_announces`).
 ANNOUNCEMENT_CHARS = 80
+# A list cut short reads as if it had only the items shown ("Five concrete steps" followed by three;
+# members in trial sessions named it as often as anything). The items left go on after it: whole when
+# they fit in this many more characters, otherwise each by its bold label ("4. **Study in parallel**").
+LIST_REST_CHARS = 300
 
 _META = re.compile(
     r"^(?:this|the following|our) (?:article|section|guide|page|entry|faq)\b"
@@ -56,6 +60,8 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_LABEL = re.compile(r"^(?P<bullet>\s*(?:[-*+]|\d+[.)])\s+)\*\*(?P<label>[^*]+)\*\*")
+_LABEL_ONLY = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*[^*]+\*\*\s*$")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -77,8 +83,34 @@ def _without_meta(block: str) -> str:
     return " ".join(s for s in sentences if not is_meta(s))
 
 
+def _items(lines: list[str]) -> list[str]:
+    """List items with their continuation lines."""
+    items: list[str] = []
+    for line in lines:
+        if _BULLET.match(line) or not items:
+            items.append(line)
+        else:
+            items[-1] += "\n" + line
+    return items
+
+
+def _rest_of_list(items: list[str], room: int = LIST_REST_CHARS) -> list[str]:
+    """The items a cut list did not show: whole when they fit in `room`, else each by its bold label;
+    [] when neither fits (an item without a label cannot be named short)."""
+    if sum(len(item) + 1 for item in items) <= room:
+        return items
+    labels: list[str] = []
+    for item in items:
+        found = _LABEL.match(item)
+        if found is None:
+            return []
+        labels.append(f"{found.group('bullet')}**{found.group('label').rstrip(' .:;,')}**")
+    return labels if sum(len(label) + 1 for label in labels) <= room else []
+
+
 def _trim(block: str, budget: int) -> str:
-    """The start of a block within the budget: whole sentences, or a lead-in with the list items that fit.
+    """The start of a block within the budget: whole sentences, or a lead-in with the list items that fit
+    and the rest of the list after them (`_rest_of_list`).
 
     Returns "" when not even the first sentence (or a lead-in with one item) fits.
     """
@@ -86,15 +118,20 @@ def _trim(block: str, budget: int) -> str:
         lines = block.splitlines()
         first_item = next(n for n, line in enumerate(lines) if _BULLET.match(line))
         head = "\n".join(lines[:first_item])
+        items = _items(lines[first_item:])
         kept = [head] if head else []
         used = len(head)
-        for line in lines[first_item:]:
-            if used + len(line) + 1 > budget:
+        shown = 0
+        for item in items:
+            if used + len(item) + 1 > budget:
                 break
-            kept.append(line)
-            used += len(line) + 1
-        has_item = len(kept) > (1 if head else 0)
-        return "\n".join(kept) if has_item else ""
+            kept.append(item)
+            used += len(item) + 1
+            shown += 1
+        if not shown:  # the whole list, or all its labels, when that fits with a little more room
+            rest = _rest_of_list(items, max(0, budget - len(head)) + LIST_REST_CHARS)
+            return "\n".join(kept + rest) if rest else ""
+        return "\n".join(kept + _rest_of_list(items[shown:]))
     out: list[str] = []
     used = 0
     for sentence in split_sentences(block):
@@ -103,6 +140,15 @@ def _trim(block: str, budget: int) -> str:
         out.append(sentence)
         used += len(sentence) + 1
     return " ".join(out)
+
+
+def _whole_list(start: str, block: str) -> bool:
+    """Every item of the block is in `start`, whole or by its label."""
+
+    def count(text: str) -> int:
+        return sum(1 for line in text.splitlines() if _BULLET.match(line))
+
+    return count(start) == count(block)
 
 
 def _reads_alone(list_block: str) -> bool:
@@ -173,14 +219,24 @@ _WH = re.compile(
 _VERDICT = re.compile(r"^(?:Yes|No)[,.]\s+(?!and\b|but\b)")
 
 
+# "Should I skip classical ML or is that a trap?", "is it Python only or can I use Go?": a choice,
+# which a bare "Yes." answers ambiguously; "…or not?" and "…or so" still ask yes or no.
+_EITHER_OR = re.compile(r"\w,?\s+or\s+(?!not\b|no\b|nah\b|nope\b|what\b|so\b|something\b|anything\b)\w", re.IGNORECASE)
+
+
+def _verdict_answers(question: str) -> bool:
+    if _EITHER_OR.search(question):
+        return False
+    return not _WH.match(question) or _YES_NO.search(question) is not None
+
+
 def without_verdict(body: str, question: str) -> str:
     """A passage that opens with "Yes," or "No," answers its own question; to a member who asked how,
-    what or which, that word answers someone else ("how much maths do I need?" → "Yes, a poor
-    grade…"). Only then is it left out: when unsure, the verdict stays."""
+    what or which, or asked to choose between two things, that word answers someone else ("how much
+    maths do I need?" → "Yes, a poor grade…"; "skip classical ML or is that a trap?" → "Yes."). Only
+    then is it left out: when unsure, the verdict stays."""
     asked = [q for q in sentences(question) if q.rstrip().endswith("?")] or sentences(question) or [question]
-    if not _VERDICT.match(body) or not all(_WH.match(q) for q in asked):
-        return body
-    if any(_YES_NO.search(q) for q in asked):
+    if not _VERDICT.match(body) or any(_verdict_answers(q) for q in asked):
         return body
     rest = _VERDICT.sub("", body, count=1)
     return rest[:1].upper() + rest[1:]
@@ -199,7 +255,7 @@ def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
             continue
         if used + len(block) > budget:
             start = _trim(block, budget - used)
-            if out and is_list_block(block) and not _reads_alone(start):
+            if out and is_list_block(block) and not _whole_list(start, block) and not _reads_alone(start):
                 start = ""  # list items that are fragments ("more data;") mean nothing cut short
             if out and not is_list_block(block) and _only_announces(start, block):
                 start = ""
@@ -212,9 +268,15 @@ def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
             break
         out.append(block)
         used += len(block) + 2
-    for block in out:
-        seen.update(_key(s) for s in split_sentences(block))
+    for block in out:  # an item named only by its label is not seen: the item may still be quoted whole
+        said = "\n".join(line for line in block.splitlines() if not _LABEL_ONLY.match(line))
+        seen.update(_key(s) for s in split_sentences(said))
     return "\n\n".join(out)
+
+
+def _clipped(text: str, limit: int) -> str:
+    """A first sentence longer than the limit is clipped; a list's rest (`LIST_REST_CHARS`) is not."""
+    return clip(text, limit + (LIST_REST_CHARS if is_list_block(text) else 0))
 
 
 def passage_body(passage: Passage, budget: int | None = None, seen: set[str] | None = None) -> str:
@@ -303,7 +365,7 @@ def focused(passage: Passage, seen: set[str], focus: Callable[[str], float]) -> 
         return ""
     chosen = unseen[best]
     if not is_list_block(chosen):  # a paragraph: whole sentences; a first one too long is clipped
-        return clip(opening(chosen, FOCUS_CHARS, seen), FOCUS_CHARS)
+        return _clipped(opening(chosen, FOCUS_CHARS, seen), FOCUS_CHARS)
     seen.update(_key(s) for s in split_sentences(chosen))
     return clip(chosen, FOCUS_CHARS)
 
@@ -360,7 +422,7 @@ def compose(
             body += f"\n\n…\n{further}" if is_list_block(further) else f"\n\n… {further}"
         body += f" [{citations.number(top)}]"
         second = runner_up(hits) if ranked else None
-        gist = clip(passage_body(second.passage, RUNNER_UP_CHARS, seen), RUNNER_UP_CHARS) if second else ""
+        gist = _clipped(passage_body(second.passage, RUNNER_UP_CHARS, seen), RUNNER_UP_CHARS) if second else ""
         if second and gist:
             body += f"\n\n**See also: {heading(second.passage)}**\n{gist} [{citations.number(second.passage)}]"
     return Answer(

@@ -292,10 +292,29 @@ ROUTINE = (
 )
 
 
-def test_a_lead_in_whose_list_is_not_shown_is_dropped_with_the_list() -> None:
+def test_a_list_cut_short_goes_on_with_the_labels_of_the_items_left() -> None:
     body = compose("how to prep for system design", [hit("design", ROUTINE, 0.9, "Preparing")], 0.9).body
+    assert "practise it aloud" in body and "six parts" in body
+    assert "3. **Step 3**: a long item" in body
+    assert "\n4. **Step 4**\n5. **Step 5**\n6. **Step 6** [1]" in body
+
+
+def test_the_items_left_are_shown_whole_when_they_fit() -> None:
+    text = (
+        "Intro sentence that is long enough to matter. " * 16
+        + "\n\nA few tips help:\n"
+        + "\n".join(f"- Tip number {n} is short." for n in range(1, 6))
+    )
+    body = compose("tips", [hit("tips", text, 0.9, "Tips")], 0.9).body
+    assert all(f"- Tip number {n} is short." in body for n in range(1, 6))
+
+
+def test_a_lead_in_whose_list_is_not_shown_is_dropped_with_the_list() -> None:
+    fragments = "\n".join(f"{n}. a long item on what to do and why it matters{' at length' * 12}" for n in range(1, 7))
+    text = ROUTINE.split("\n\n1.")[0] + "\n\n" + fragments
+    body = compose("how to prep for system design", [hit("design", text, 0.9, "Preparing")], 0.9).body
     assert "practise it aloud" in body
-    assert "six parts" not in body and "Step 1" not in body
+    assert "six parts" not in body and "a long item" not in body
 
 
 def test_a_longer_sentence_before_a_list_is_an_answer_and_stays_with_its_markdown() -> None:
@@ -325,6 +344,14 @@ def test_a_yes_or_no_opening_is_kept_only_for_a_question_it_answers() -> None:
     assert asked_how_much.startswith("A poor maths grade years ago does not decide it.")
     joined = [hit("own-field", "Yes, and it is often the strongest project you can show.", 0.9)]
     assert compose("how do i use my field", joined, 0.9).body.startswith("Yes, and it is")  # "And it is…" reads worse
+
+
+def test_a_yes_or_no_opening_is_left_out_when_the_member_asked_to_choose() -> None:
+    entry = [hit("skip-classical", "Yes. Much business data is tabular, and classical models win there.", 0.9)]
+    chose = compose("Should I skip classical ML and go straight to LLM apps, or is that a trap?", entry, 0.9).body
+    assert chose.startswith("Much business data is tabular")
+    for yes_no in ("is it worth it or not?", "I'm 30 or so, is it too late?", "can I learn ML at 30?"):
+        assert compose(yes_no, entry, 0.9).body.startswith("Yes. Much"), yes_no
 
 
 ITEMS = "\n".join(f"- item {n} " + "word " * 40 for n in range(4))
