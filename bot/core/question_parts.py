@@ -20,10 +20,11 @@ MIN_WORDS = 5
 _NO_TOPIC = frozenset(
     """
     a about actually advice am an and any anyone anything are be but can could did do does doing done
-    else even exactly fine for get getting go going good help here how i idea if in is it just me
-    missing my now of ok okay on or please pls possible really right should so someone something that
-    the then there these thing this those thoughts tips to was way we were what whats when where which
-    who why will with worth would wrong you your
+    dont don't else even exactly explain fine for get getting go going good happen happens help here how
+    i idea if in is it just know learn me mean means missing much my now of ok okay on or please pls
+    possible read really right should so someone something that the then there these thing this those
+    thoughts tips to understand was way we were what whats when where which who why will with work works
+    worth would wrong you your
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _WORDS = re.compile(r"[a-z']+")

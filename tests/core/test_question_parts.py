@@ -104,3 +104,16 @@ def test_an_alternative_or_a_word_or_two_after_a_question_belong_to_it() -> None
 
 def test_a_short_question_after_a_question_is_a_question_of_its_own() -> None:
     assert split_parts("How do I learn PyTorch? Do I need Docker?") == ["How do I learn PyTorch?", "Do I need Docker?"]
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "do ml engineers need docker? how much should i learn",
+        "what is data leakage exactly? I read about it but dont understand when it happen",
+        "What is a transformer? How does it work?",
+    ],
+)
+def test_a_follow_up_made_of_asking_words_only_stays_with_its_question(post: str) -> None:
+    # "how much should i learn" names no topic: answered alone it was answered on "learn" (a study plan)
+    assert split_parts(post) == []
