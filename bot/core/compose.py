@@ -108,9 +108,12 @@ def _rest_of_list(items: list[str], room: int = LIST_REST_CHARS) -> list[str]:
     return labels if sum(len(label) + 1 for label in labels) <= room else []
 
 
-def _trim(block: str, budget: int) -> str:
+def _trim(block: str, budget: int, announced: bool = False) -> str:
     """The start of a block within the budget: whole sentences, or a lead-in with the list items that fit
-    and the rest of the list after them (`_rest_of_list`).
+    and the rest of the list after them (`_rest_of_list`). A list none of whose items fits is shown
+    whole or by its labels only when a lead-in announces it (`announced`, or a lead-in in the block
+    ending in a colon): after "PyTorch is a safe default today." the labels "PyTorch", "TensorFlow"
+    say nothing.
 
     Returns "" when not even the first sentence (or a lead-in with one item) fits.
     """
@@ -128,7 +131,9 @@ def _trim(block: str, budget: int) -> str:
             kept.append(item)
             used += len(item) + 1
             shown += 1
-        if not shown:  # the whole list, or all its labels, when that fits with a little more room
+        if not shown:  # the whole list, or all its labels, when announced and that fits with a little more room
+            if not (announced or (head and _announces(head))):
+                return ""
             rest = _rest_of_list(items, max(0, budget - len(head)) + LIST_REST_CHARS)
             return "\n".join(kept + rest) if rest else ""
         return "\n".join(kept + _rest_of_list(items[shown:]))
@@ -254,7 +259,8 @@ def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
         if not block.strip() or (keys and all(k in seen for k in keys)):
             continue
         if used + len(block) > budget:
-            start = _trim(block, budget - used)
+            before = split_sentences(out[-1]) if out else []
+            start = _trim(block, budget - used, announced=bool(before) and _announces(before[-1]))
             if out and is_list_block(block) and not _whole_list(start, block) and not _reads_alone(start):
                 start = ""  # list items that are fragments ("more data;") mean nothing cut short
             if out and not is_list_block(block) and _only_announces(start, block):
@@ -269,8 +275,8 @@ def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
         out.append(block)
         used += len(block) + 2
     for block in out:  # an item named only by its label is not seen: the item may still be quoted whole
-        said = "\n".join(line for line in block.splitlines() if not _LABEL_ONLY.match(line))
-        seen.update(_key(s) for s in split_sentences(said))
+        named = "\n".join(line for line in block.splitlines() if not _LABEL_ONLY.match(line))
+        seen.update(_key(s) for s in split_sentences(named))
     return "\n\n".join(out)
 
 

@@ -299,6 +299,15 @@ def test_a_list_cut_short_goes_on_with_the_labels_of_the_items_left() -> None:
     assert "\n4. **Step 4**\n5. **Step 5**\n6. **Step 6** [1]" in body
 
 
+def test_a_list_none_of_whose_items_fits_is_named_only_when_announced() -> None:
+    claim = "PyTorch is a safe default today, and TensorFlow is equally valid when an employer uses it. " * 8
+    items = "\n".join(f"- **Framework {n}**: {'a long description ' * 12}" for n in range(3))
+    assert "Framework" not in compose("which framework", [hit("fw", f"{claim}\n\n{items}", 0.9, "F")], 0.9).body
+    announced = f"{claim}\n\nThree frameworks are common.\n\n{items}"
+    body = compose("which framework", [hit("fw", announced, 0.9, "F")], 0.9).body
+    assert "Three frameworks are common.\n\n- **Framework 0**\n- **Framework 1**\n- **Framework 2** [1]" in body
+
+
 def test_the_items_left_are_shown_whole_when_they_fit() -> None:
     text = (
         "Intro sentence that is long enough to matter. " * 16
