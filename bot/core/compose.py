@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from bot.core.answers import Answer, AnswerPart, Citation, passage_out
 from bot.core.chunking import Passage, is_list_block, split_blocks, split_sentences
 from bot.core.knowledge.models import OVERVIEW
-from bot.core.question_parts import sentences
+from bot.core.question_parts import MAX_PARTS, sentences
 from bot.core.retrieval import Hit, next_other_document
 from bot.core.text import clip
 
@@ -108,7 +108,7 @@ def _rest_of_list(items: list[str], room: int = LIST_REST_CHARS) -> list[str]:
     return labels if sum(len(label) + 1 for label in labels) <= room else []
 
 
-def _trim(block: str, budget: int, announced: bool = False) -> str:
+def _trim(block: str, budget: int, announced: bool = False, rest: int = LIST_REST_CHARS) -> str:
     """The start of a block within the budget: whole sentences, or a lead-in with the list items that fit
     and the rest of the list after them (`_rest_of_list`). A list none of whose items fits is shown
     whole or by its labels only when a lead-in announces it (`announced`, or a lead-in in the block
@@ -132,11 +132,11 @@ def _trim(block: str, budget: int, announced: bool = False) -> str:
             used += len(item) + 1
             shown += 1
         if not shown:  # the whole list, or all its labels, when announced and that fits with a little more room
-            if not (announced or (head and _announces(head))):
+            if len(head) > budget or not (announced or (head and _announces_list(head, len(items)))):
                 return ""
-            rest = _rest_of_list(items, max(0, budget - len(head)) + LIST_REST_CHARS)
-            return "\n".join(kept + rest) if rest else ""
-        return "\n".join(kept + _rest_of_list(items[shown:]))
+            named = _rest_of_list(items, max(0, budget - len(head)) + rest)
+            return "\n".join(kept + named) if named else ""
+        return "\n".join(kept + _rest_of_list(items[shown:], rest))
     out: list[str] = []
     used = 0
     for sentence in split_sentences(block):
@@ -184,6 +184,19 @@ def _announces(sentence: str) -> bool:
     )
 
 
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _announces_list(sentence: str, items: int) -> bool:
+    """A lead-in that promises this list: it ends in a colon, says "the following", or counts as many
+    items as the list has. "Most teams pick one within a few weeks." does not."""
+    text = sentence.rstrip()
+    if text.endswith(":") or re.search(r"\bthe following\b", text, re.IGNORECASE):
+        return True
+    counted = [_COUNTS[w] for w in _WORD.findall(text.lower()) if w in _COUNTS]
+    return _announces(text) and items in counted
+
+
 def _only_announces(start: str, block: str) -> bool:
     """A paragraph cut after its first sentence, which only announces the rest ("A few more checks
     help.")."""
@@ -224,9 +237,14 @@ _WH = re.compile(
 _VERDICT = re.compile(r"^(?:Yes|No)[,.]\s+(?!and\b|but\b)")
 
 
-# "Should I skip classical ML or is that a trap?", "is it Python only or can I use Go?": a choice,
-# which a bare "Yes." answers ambiguously; "…or not?" and "…or so" still ask yes or no.
-_EITHER_OR = re.compile(r"\w,?\s+or\s+(?!not\b|no\b|nah\b|nope\b|what\b|so\b|something\b|anything\b)\w", re.IGNORECASE)
+# "Should I skip classical ML or is that a trap?", "can I do ML in Go or is it Python only?": an "or"
+# that opens a question of its own, which a bare "Yes." answers ambiguously. Two nouns joined by "or"
+# ("do I need a PhD or a master's?") and "…or not?" still ask yes or no.
+_EITHER_OR = re.compile(
+    r"\bor\s+(?:is|are|am|was|should|shall|can|could|will|would|do|does|did|must|i|i'm|im|it|it's|that|this|"
+    r"just|rather|instead)\b",
+    re.IGNORECASE,
+)
 
 
 def _verdict_answers(question: str) -> bool:
@@ -247,9 +265,10 @@ def without_verdict(body: str, question: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
-def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
+def opening(text: str, budget: int, seen: set[str] | None = None, rest: int = LIST_REST_CHARS) -> str:
     """Whole blocks from the start while they fit, then as much of the next block as fits in whole
-    sentences; never a meta sentence, never a sentence twice, never a lead-in without its list."""
+    sentences; never a meta sentence, never a sentence twice, never a lead-in without its list. A list
+    cut short goes on for up to `rest` more characters (`_rest_of_list`)."""
     seen = seen if seen is not None else set()
     out: list[str] = []
     used = 0
@@ -260,7 +279,10 @@ def opening(text: str, budget: int, seen: set[str] | None = None) -> str:
             continue
         if used + len(block) > budget:
             before = split_sentences(out[-1]) if out else []
-            start = _trim(block, budget - used, announced=bool(before) and _announces(before[-1]))
+            items = sum(1 for line in block.splitlines() if _BULLET.match(line))
+            start = _trim(
+                block, budget - used, announced=bool(before) and _announces_list(before[-1], items), rest=rest
+            )
             if out and is_list_block(block) and not _whole_list(start, block) and not _reads_alone(start):
                 start = ""  # list items that are fragments ("more data;") mean nothing cut short
             if out and not is_list_block(block) and _only_announces(start, block):
@@ -285,12 +307,14 @@ def _clipped(text: str, limit: int) -> str:
     return clip(text, limit + (LIST_REST_CHARS if is_list_block(text) else 0))
 
 
-def passage_body(passage: Passage, budget: int | None = None, seen: set[str] | None = None) -> str:
+def passage_body(
+    passage: Passage, budget: int | None = None, seen: set[str] | None = None, rest: int = LIST_REST_CHARS
+) -> str:
     """An FAQ entry whole; an article section from its opening (sections are written answer-first:
     measured, the opening states the facts asked for more often than the window that matched)."""
     if budget is None:
         budget = FAQ_CHARS if passage.kind == "faq" else ARTICLE_CHARS
-    return opening(passage.text, budget, seen)
+    return opening(passage.text, budget, seen, rest)
 
 
 class _Citations:
@@ -371,7 +395,7 @@ def focused(passage: Passage, seen: set[str], focus: Callable[[str], float]) -> 
         return ""
     chosen = unseen[best]
     if not is_list_block(chosen):  # a paragraph: whole sentences; a first one too long is clipped
-        return _clipped(opening(chosen, FOCUS_CHARS, seen), FOCUS_CHARS)
+        return clip(opening(chosen, FOCUS_CHARS, seen), FOCUS_CHARS)
     seen.update(_key(s) for s in split_sentences(chosen))
     return clip(chosen, FOCUS_CHARS)
 
@@ -406,15 +430,17 @@ def compose(
         # An FAQ entry is shown whole here too, as long as the parts together stay readable in one
         # message (it was written to be read whole; on tune and calibrate one more long post each was
         # answered, median multi-part answer 1,451 -> 1,610 characters); an article section shows its
-        # opening. Three parts stay within a Discord embed (4,096 characters).
+        # opening. Three parts stay within a Discord embed (4,096 characters): with three blocks a list
+        # cut short is not continued (up to 300 more characters each would not fit).
         blocks = _shared(parts)
         faq_budget = max(PART_CHARS, min(FAQ_CHARS, PARTS_TOTAL // len(blocks)))
+        rest = LIST_REST_CHARS if len(blocks) < MAX_PARTS else 0
         for asks, hit in blocks:
             if hit.passage.kind == "faq":
                 room = min(FAQ_CHARS, faq_budget * len(asks))
             else:
                 room = min(SHARED_CHARS, PART_CHARS * len(asks))
-            text = without_verdict(passage_body(hit.passage, room, seen), " ".join(asks))
+            text = without_verdict(passage_body(hit.passage, room, seen, rest), " ".join(asks))
             if not text:
                 continue
             number = citations.number(hit.passage)

@@ -20,11 +20,10 @@ MIN_WORDS = 5
 _NO_TOPIC = frozenset(
     """
     a about actually advice am an and any anyone anything are be but can could did do does doing done
-    dont don't else even exactly explain fine for get getting go going good happen happens help here how
-    i idea if in is it just know learn me mean means missing much my now of ok okay on or please pls
-    possible read really right should so someone something that the then there these thing this those
-    thoughts tips to understand was way we were what whats when where which who why will with work works
-    worth would wrong you your
+    dont don't else even exactly fine for get getting go going good help here how i idea if in is it just
+    me missing my now of ok okay on or please pls possible really right should so someone something that
+    the then there these thing this those thoughts tips to was way we were what whats when where which
+    who why will with worth would wrong you your
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _WORDS = re.compile(r"[a-z']+")
@@ -140,9 +139,23 @@ def _asks_after_lead(text: str, leads: int = LEADS) -> bool:
     return _opens_a_question(found["rest"]) or _asks_after_lead(found["rest"], leads - 1)
 
 
+# Verbs of learning and asking: "how much should i learn", "I read about it but dont understand when it
+# happen" name no topic, because they point back or ask an amount; "What should I learn?" has one.
+_ASKING_VERBS = frozenset(
+    """
+    explain happen happens happening know learn mean means read study understand work works
+    """.split()  # noqa: SIM905
+)
+_BACK_OR_AMOUNT = frozenset({"it", "that", "this", "those", "these", "they", "them", "much", "more", "enough"})
+
+
 def has_topic(sentence: str) -> bool:
     words = [w.strip("'") for w in _WORDS.findall(sentence.lower())]
-    return any(len(w) >= 3 and w not in _NO_TOPIC for w in words)
+    topical = [w for w in words if len(w) >= 3 and w not in _NO_TOPIC]
+    if not topical:
+        return False
+    points = any(w in _BACK_OR_AMOUNT for w in words)
+    return not (points and all(w in _ASKING_VERBS or w in _BACK_OR_AMOUNT or w in ("dont", "don't") for w in topical))
 
 
 _OR = re.compile(r"^or\b", re.IGNORECASE)

@@ -308,6 +308,29 @@ def test_a_list_none_of_whose_items_fits_is_named_only_when_announced() -> None:
     assert "Three frameworks are common.\n\n- **Framework 0**\n- **Framework 1**\n- **Framework 2** [1]" in body
 
 
+def test_a_list_is_not_named_after_a_sentence_that_only_mentions_a_count_or_a_lead_in_over_budget() -> None:
+    claim = "PyTorch is the most common framework in research and industry today, by a wide margin. " * 9
+    items = "\n".join(f"- **Framework {n}**: {'a long description ' * 12}" for n in range(3))
+    loose = f"{claim}\n\nMost teams pick one within a few weeks.\n\n{items}"
+    assert "Framework" not in compose("which framework", [hit("fw", loose, 0.9, "F")], 0.9).body
+    long_head = f"{claim}\n\n{'A very long lead-in that goes on and on. ' * 12}Do these:\n{items}"
+    assert "Framework" not in opening(long_head, 900)
+
+
+def test_a_three_part_answer_does_not_continue_its_lists() -> None:
+    text = (
+        "Opening sentence of this section says something. " * 6
+        + "\n\nFive steps help:\n"
+        + "\n".join(f"{n}. **Step {n}**: {'do this carefully ' * 10}now." for n in range(1, 6))
+    )
+    hits = [hit(f"s{n}", text.replace("Opening", f"Opening {n}"), 0.9 - n / 100, f"S{n}") for n in range(3)]
+    parts = [(f"question {n}?", hits[n]) for n in range(3)]
+    three = compose("q", hits, 0.9, parts=parts).body
+    assert three.count("2. **Step 2**: do this") == 3 and "**Step 5**" not in three
+    two = compose("q", hits[:2], 0.9, parts=parts[:2]).body
+    assert two.count("5. **Step 5**") == 2
+
+
 def test_the_items_left_are_shown_whole_when_they_fit() -> None:
     text = (
         "Intro sentence that is long enough to matter. " * 16
@@ -359,7 +382,13 @@ def test_a_yes_or_no_opening_is_left_out_when_the_member_asked_to_choose() -> No
     entry = [hit("skip-classical", "Yes. Much business data is tabular, and classical models win there.", 0.9)]
     chose = compose("Should I skip classical ML and go straight to LLM apps, or is that a trap?", entry, 0.9).body
     assert chose.startswith("Much business data is tabular")
-    for yes_no in ("is it worth it or not?", "I'm 30 or so, is it too late?", "can I learn ML at 30?"):
+    for yes_no in (
+        "is it worth it or not?",
+        "I'm 30 or so, is it too late?",
+        "can I learn ML at 30?",
+        "Do I need a PhD or a master's to become an ML engineer?",
+        "Is classical ML like random forests or XGBoost still worth learning?",
+    ):
         assert compose(yes_no, entry, 0.9).body.startswith("Yes. Much"), yes_no
 
 

@@ -117,3 +117,7 @@ def test_a_short_question_after_a_question_is_a_question_of_its_own() -> None:
 def test_a_follow_up_made_of_asking_words_only_stays_with_its_question(post: str) -> None:
     # "how much should i learn" names no topic: answered alone it was answered on "learn" (a study plan)
     assert split_parts(post) == []
+
+
+def test_a_follow_up_with_a_learning_verb_and_a_topic_of_its_own_is_a_question_of_its_own() -> None:
+    assert split_parts("Do I need a GPU? What should I learn?") == ["Do I need a GPU?", "What should I learn?"]
