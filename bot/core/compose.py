@@ -47,10 +47,15 @@ FOCUS_CHARS = 600
 # A sentence that counts what follows ("six parts", "a few checks") and is shorter than this announces
 # it: shown without what it announces, it is left out (see `_announces`).
 ANNOUNCEMENT_CHARS = 80
+# A paragraph's first sentence shorter than this, shown without the rest of its paragraph, is left out:
+# read on tune, calibrate and development answers, such sentences were topic sentences ("Loops also
+# differ by level.", "Choose papers wisely while you are learning."); longer ones were claims ("Free
+# tiers change, and neither service promises a GPU every time.").
+TOPIC_SENTENCE_CHARS = 60
 # A list cut short reads as if it had only the items shown ("Five concrete steps" followed by three;
 # members in trial sessions named it as often as anything). The items left go on after it: whole when
 # they fit in this many more characters, otherwise each by its bold label ("4. **Study in parallel**").
-LIST_REST_CHARS = 300
+LIST_REST_CHARS = 450
 
 _META = re.compile(
     r"^(?:this|the following|our) (?:article|section|guide|page|entry|faq)\b"
@@ -199,9 +204,12 @@ def _announces_list(sentence: str, items: int) -> bool:
 
 def _only_announces(start: str, block: str) -> bool:
     """A paragraph cut after its first sentence, which only announces the rest ("A few more checks
-    help.")."""
+    help.") or is too short to say much without it ("Loops differ by company.", "Skipping ahead is not
+    forbidden."): a short first sentence introduces its paragraph."""
     shown = split_sentences(start)
-    return len(shown) == 1 and _announces(shown[0]) and len(split_sentences(block)) > 1
+    if len(shown) != 1 or len(split_sentences(block)) < 2:
+        return False
+    return _announces(shown[0]) or len(shown[0]) < TOPIC_SENTENCE_CHARS
 
 
 def _drop_lead_in(out: list[str]) -> None:

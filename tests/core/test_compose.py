@@ -368,6 +368,16 @@ def test_a_paragraph_cut_after_a_short_first_sentence_is_left_out() -> None:
     assert "finish it" in body and "A few more checks help" not in body
 
 
+def test_a_short_first_sentence_cut_from_its_paragraph_is_left_out_and_a_longer_one_stays() -> None:
+    first = "Pick one course and finish it before looking for the next, since switching wastes time. " * 9
+    rest = "Look at the prerequisites the author states and be honest about whether you meet them. " * 3
+    short = compose("which course", [hit("c", f"{first}\n\nLoops differ by company. {rest}", 0.9, "C")], 0.9).body
+    assert "finish it" in short and "Loops differ" not in short
+    claim = "Free tiers change, and neither service promises a GPU every time."
+    kept = compose("which course", [hit("c", f"{first}\n\n{claim} {rest}", 0.9, "C")], 0.9).body
+    assert claim in kept
+
+
 def test_a_yes_or_no_opening_is_kept_only_for_a_question_it_answers() -> None:
     entry = [hit("bad-at-maths", "Yes, a poor maths grade years ago does not decide it. Start with the basics.", 0.9)]
     asked_yes_no = compose("I was bad at maths in school. Can I still do ML?", entry, 0.9).body
