@@ -77,16 +77,22 @@ def test_a_post_that_asks_indirectly_is_split_into_its_questions() -> None:
     ]
 
 
-def test_a_short_question_that_points_back_borrows_the_sentence_before_it() -> None:
+def test_a_short_question_that_points_back_borrows_the_two_sentences_before_it() -> None:
     post = (
-        "I'm 26 and switched from accounting last spring. "
+        "Some background first. I'm 26 and switched from accounting last spring. "
         "My coworkers casually cite papers I have never heard of. Is this normal or am I behind? "
         "Also how do you all keep up with research without reading every evening?"
     )
-    assert (
-        split_parts(post)[0]
-        == "My coworkers casually cite papers I have never heard of. Is this normal or am I behind?"
+    assert split_parts(post)[0] == (
+        "I'm 26 and switched from accounting last spring. "
+        "My coworkers casually cite papers I have never heard of. Is this normal or am I behind?"
     )
+    tuning = (
+        "I pick tree depth by checking the test set score every time until it looks best. "
+        "But the number we get in production is always worse. Am I doing something wrong here? "
+        "And what is the right way to tune those settings?"
+    )
+    assert split_parts(tuning)[0].startswith("I pick tree depth by checking the test set score")
 
 
 def test_an_alternative_or_a_word_or_two_after_a_question_belong_to_it() -> None:
