@@ -341,14 +341,48 @@ class _Citations:
         return len(self.items)
 
 
-def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED) -> list[Citation]:
+# Who a source is written for, when it says so: "Coming from teaching", "I'm a QA or DevOps engineer.",
+# "I work in finance.", "I have a biology background.", "…at 35 coming from marketing?".
+_FOR_WHOM = re.compile(
+    r"\bcoming from (?P<from>[^?.:,]+(?:, [^?.:,]+)*)"
+    r"|^I(?:'m| am) (?:a|an|in) (?P<am>[^.:?]*)[.:?]"
+    r"|^I (?:have|work in|already program in) (?P<does>[^.:?]*)[.:?]",
+    re.IGNORECASE,
+)
+_NOT_A_BACKGROUND = frozenset(
+    """
+    a an and another any background child data engineer engineering go in is language languages my or
+    other the
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+
+
+def _background(passage: Passage) -> set[str]:
+    """The word stems naming the background a source is written for ("teach", "marke"); empty when it
+    is written for anyone."""
+    for text in (passage.section or "", passage.title):
+        found = _FOR_WHOM.search(text)
+        if found:
+            who = found["from"] or found["am"] or found["does"] or ""
+            return {w[:5] for w in _WORD.findall(who.lower()) if len(w) >= 2 and w not in _NOT_A_BACKGROUND}
+    return set()
+
+
+def _names_background(question: str, stems: set[str]) -> bool:
+    return not stems or any(w[:5] in stems for w in _WORD.findall(question.lower()) if len(w) >= 2)
+
+
+def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED, question: str = "") -> list[Citation]:
     """The next best sources from other documents than those cited, as further reading; only those
-    scoring at least half of the best, since an unrelated link is noise."""
+    scoring at least half of the best, since an unrelated link is noise, and a source written for one
+    background ("Coming from teaching") only when the member names it."""
     taken = {c.doc_id for c in cited}
     floor = RELATED_SHARE * max((h.score for h in hits), default=0.0)
     out: list[Citation] = []
     for hit in hits:
         if hit.passage.doc_id in taken or hit.score < floor:
+            continue
+        if question and not _names_background(question, _background(hit.passage)):
             continue
         taken.add(hit.passage.doc_id)
         p = hit.passage
@@ -471,7 +505,7 @@ def compose(
         body=body,
         passages=[passage_out(h) for h in hits],
         citations=citations.items,
-        related=related(hits, citations.items),
+        related=related(hits, citations.items, question=question),
         parts=answer_parts,
         confidence=confidence,
         note=note,
