@@ -202,14 +202,19 @@ def _announces_list(sentence: str, items: int) -> bool:
     return _announces(text) and items in counted
 
 
+# "Fraud is rare, so accuracy is useless as a metric.", "Owning a GPU is a convenience, not a
+# requirement.": a short sentence of two clauses says something on its own.
+_TWO_CLAUSES = re.compile(r"[,;:]|\b(?:so|but)\b")
+
+
 def _only_announces(start: str, block: str) -> bool:
     """A paragraph cut after its first sentence, which only announces the rest ("A few more checks
-    help.") or is too short to say much without it ("Loops differ by company.", "Skipping ahead is not
-    forbidden."): a short first sentence introduces its paragraph."""
+    help.") or is too short to say much without it ("Loops differ by company.", "Choose papers wisely
+    while you are learning."): a short first sentence of one clause introduces its paragraph."""
     shown = split_sentences(start)
     if len(shown) != 1 or len(split_sentences(block)) < 2:
         return False
-    return _announces(shown[0]) or len(shown[0]) < TOPIC_SENTENCE_CHARS
+    return _announces(shown[0]) or (len(shown[0]) < TOPIC_SENTENCE_CHARS and not _TWO_CLAUSES.search(shown[0]))
 
 
 def _drop_lead_in(out: list[str]) -> None:
@@ -341,48 +346,14 @@ class _Citations:
         return len(self.items)
 
 
-# Who a source is written for, when it says so: "Coming from teaching", "I'm a QA or DevOps engineer.",
-# "I work in finance.", "I have a biology background.", "…at 35 coming from marketing?".
-_FOR_WHOM = re.compile(
-    r"\bcoming from (?P<from>[^?.:,]+(?:, [^?.:,]+)*)"
-    r"|^I(?:'m| am) (?:a|an|in) (?P<am>[^.:?]*)[.:?]"
-    r"|^I (?:have|work in|already program in) (?P<does>[^.:?]*)[.:?]",
-    re.IGNORECASE,
-)
-_NOT_A_BACKGROUND = frozenset(
-    """
-    a an and another any background child data engineer engineering go in is language languages my or
-    other the
-    """.split()  # noqa: SIM905 (a word list reads best as words)
-)
-
-
-def _background(passage: Passage) -> set[str]:
-    """The word stems naming the background a source is written for ("teach", "marke"); empty when it
-    is written for anyone."""
-    for text in (passage.section or "", passage.title):
-        found = _FOR_WHOM.search(text)
-        if found:
-            who = found["from"] or found["am"] or found["does"] or ""
-            return {w[:5] for w in _WORD.findall(who.lower()) if len(w) >= 2 and w not in _NOT_A_BACKGROUND}
-    return set()
-
-
-def _names_background(question: str, stems: set[str]) -> bool:
-    return not stems or any(w[:5] in stems for w in _WORD.findall(question.lower()) if len(w) >= 2)
-
-
-def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED, question: str = "") -> list[Citation]:
+def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED) -> list[Citation]:
     """The next best sources from other documents than those cited, as further reading; only those
-    scoring at least half of the best, since an unrelated link is noise, and a source written for one
-    background ("Coming from teaching") only when the member names it."""
+    scoring at least half of the best, since an unrelated link is noise."""
     taken = {c.doc_id for c in cited}
     floor = RELATED_SHARE * max((h.score for h in hits), default=0.0)
     out: list[Citation] = []
     for hit in hits:
         if hit.passage.doc_id in taken or hit.score < floor:
-            continue
-        if question and not _names_background(question, _background(hit.passage)):
             continue
         taken.add(hit.passage.doc_id)
         p = hit.passage
@@ -473,7 +444,7 @@ def compose(
         # message (it was written to be read whole; on tune and calibrate one more long post each was
         # answered, median multi-part answer 1,451 -> 1,610 characters); an article section shows its
         # opening. Three parts stay within a Discord embed (4,096 characters): with three blocks a list
-        # cut short is not continued (up to 300 more characters each would not fit).
+        # cut short is not continued (up to LIST_REST_CHARS more characters each would not fit).
         blocks = _shared(parts)
         faq_budget = max(PART_CHARS, min(FAQ_CHARS, PARTS_TOTAL // len(blocks)))
         rest = LIST_REST_CHARS if len(blocks) < MAX_PARTS else 0
@@ -505,7 +476,7 @@ def compose(
         body=body,
         passages=[passage_out(h) for h in hits],
         citations=citations.items,
-        related=related(hits, citations.items, question=question),
+        related=related(hits, citations.items),
         parts=answer_parts,
         confidence=confidence,
         note=note,

@@ -373,7 +373,7 @@ def test_a_short_first_sentence_cut_from_its_paragraph_is_left_out_and_a_longer_
     rest = "Look at the prerequisites the author states and be honest about whether you meet them. " * 3
     short = compose("which course", [hit("c", f"{first}\n\nLoops differ by company. {rest}", 0.9, "C")], 0.9).body
     assert "finish it" in short and "Loops differ" not in short
-    claim = "Free tiers change, and neither service promises a GPU every time."
+    claim = "Owning a GPU is a convenience, not a requirement."
     kept = compose("which course", [hit("c", f"{first}\n\n{claim} {rest}", 0.9, "C")], 0.9).body
     assert claim in kept
 
@@ -419,20 +419,3 @@ def test_only_a_sentence_that_announces_is_dropped_and_never_the_last_thing_said
     # Not found as written (markdown inside): nothing is cut rather than the wrong sentence.
     marked = "Compare a few first. Pick one of the tools below and keep it. Pick one of the **two** tools."
     assert opening(marked + "\n\n" + ITEMS, 160) == marked
-
-
-def test_a_source_written_for_one_background_is_linked_only_when_the_member_names_it() -> None:
-    hits = [
-        hit("portfolio", "Build two to four projects that go end to end.", 0.9),
-        hit("career-change", "Marketers bring experiments and metrics.", 0.85, "Coming from marketing"),
-        hit("i-m-a-qa-or-devops-engineer", "Testing skills carry over.", 0.8),
-        hit("projects-from-your-field", "Use a problem from your own field.", 0.7),
-    ]
-    qa = hits[2].passage.model_copy(update={"title": "I'm a QA or DevOps engineer. Does my experience count for ML?"})
-    hits[2] = replace(hits[2], passage=qa)
-    asked = compose("what portfolio projects impress hiring managers?", hits, 0.9)
-    assert [c.doc_id for c in asked.related] == ["projects-from-your-field"]
-    marketer = compose("I work in marketing, what portfolio projects impress hiring managers?", hits, 0.9)
-    assert [c.doc_id for c in marketer.related] == ["career-change", "projects-from-your-field"]
-    tester = compose("as a QA tester, what portfolio projects impress?", hits, 0.9)
-    assert [c.doc_id for c in tester.related] == ["i-m-a-qa-or-devops-engineer", "projects-from-your-field"]
