@@ -26,6 +26,7 @@ from bot.core.index.artifacts import current_build, read_knowledge, read_manifes
 from bot.core.index.build import BuildReport, Progress, build_index, is_stale
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, ScopeRule
+from bot.core.names import nothing_specific, unknown_names
 from bot.core.question_parts import split_parts
 from bot.core.ranking import Ranker, faq_first, load_ranker
 from bot.core.retrieval import DenseMatch, Hit, Mode, QueryTerms, RetrievalSettings, SearchIndex
@@ -305,6 +306,13 @@ class Advisor:
         return Considered(text, hits, seen, probability, covered and bool(hits), matched, asked, terms)
 
     def _answer(self, c: Consideration, k: int) -> Answer:
+        answer = self._compose(c, k)
+        names = unknown_names(c.question, c.index.corpus_words) if c.index is not None else []
+        if answer.abstained or not names:
+            return answer
+        return answer.model_copy(update={"body": f"{nothing_specific(names)}\n\n{answer.body}"})
+
+    def _compose(self, c: Consideration, k: int) -> Answer:
         if c.whole is None:
             return empty_answer()
         whole = c.whole
