@@ -296,8 +296,11 @@ def opening(text: str, budget: int, seen: set[str] | None = None, rest: int = LI
             start = _trim(
                 block, budget - used, announced=bool(before) and _announces_list(before[-1], items), rest=rest
             )
-            if out and is_list_block(block) and not _whole_list(start, block) and not _reads_alone(start):
-                start = ""  # list items that are fragments ("more data;") mean nothing cut short
+            if out and is_list_block(block) and not _whole_list(start, block) and (rest or not _reads_alone(start)):
+                # A list that cannot be finished is left out ("The SQL skills to aim for run from filtering
+                # … to window functions." followed by its first item only read as cut off); in a
+                # three-part answer (no `rest`) items that read alone may stay; fragments ("more data;") never.
+                start = ""
             if out and not is_list_block(block) and _only_announces(start, block):
                 start = ""
             if start:
@@ -313,6 +316,20 @@ def opening(text: str, budget: int, seen: set[str] | None = None, rest: int = LI
         named = "\n".join(line for line in block.splitlines() if not _LABEL_ONLY.match(line))
         seen.update(_key(s) for s in split_sentences(named))
     return "\n\n".join(out)
+
+
+def _in_place(body: str, item: str) -> str | None:
+    """The body with the line naming `item` by its label replaced by the item; None when no line does."""
+    found = _LABEL.match(item)
+    if found is None:
+        return None
+    lines = body.split("\n")
+    for n, line in enumerate(lines):
+        shown = _LABEL.match(line)
+        if _LABEL_ONLY.match(line) and shown is not None and shown["label"] == found["label"]:
+            lines[n] = shown["bullet"] + item[found.end("bullet") :]
+            return "\n".join(lines)
+    return None
 
 
 def _clipped(text: str, limit: int) -> str:
@@ -463,7 +480,10 @@ def compose(
         top = hits[0].passage
         body = without_verdict(passage_body(top, seen=seen), question)
         further = focused(top, seen, focus) if focus else ""
-        if further:  # "…" on a line of its own before a list item, so the item stays a list item
+        named = _in_place(body, further) if further else None
+        if named is not None:  # the item was shown by its label only: it is shown whole there
+            body = named
+        elif further:  # "…" on a line of its own before a list item, so the item stays a list item
             body += f"\n\n…\n{further}" if is_list_block(further) else f"\n\n… {further}"
         body += f" [{citations.number(top)}]"
         second = runner_up(hits) if ranked else None

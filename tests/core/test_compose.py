@@ -419,3 +419,26 @@ def test_only_a_sentence_that_announces_is_dropped_and_never_the_last_thing_said
     # Not found as written (markdown inside): nothing is cut rather than the wrong sentence.
     marked = "Compare a few first. Pick one of the tools below and keep it. Pick one of the **two** tools."
     assert opening(marked + "\n\n" + ITEMS, 160) == marked
+
+
+def test_an_item_named_by_its_label_that_matches_the_question_is_shown_whole_in_its_place() -> None:
+    intro = "Leakage makes a model look better in evaluation than it will be in use, so check for it. " * 8
+    causes = [("Preprocessing on all data", "scaling"), ("Future features", "refunds")]
+    causes += [(f"Cause {n}", "other") for n in range(3)] + [
+        ("Random splits on time-ordered data", "split by time instead")
+    ]
+    items = "\n".join(f"- **{label}**, {'explained at some length here ' * 5}{detail}." for label, detail in causes)
+    text = f"{intro}\n\nTypical causes follow:\n{items}"
+    body = compose(
+        "random split on orders?", [hit("prep", text, 0.9, "Leakage")], 0.9, focus=_matches("split by time")
+    ).body
+    assert body.count("Random splits on time-ordered data") == 1 and "split by time instead" in body
+    assert "…" not in body
+
+
+def test_a_list_that_cannot_be_finished_is_left_out_after_what_was_shown() -> None:
+    intro = "SQL is how you pull training data out of warehouses, so learn it early and well. " * 6
+    items = "\n".join(f"- Skill number {n} described in a long sentence {'with many words ' * 12}." for n in range(6))
+    text = f"{intro}\n\nThe skills run from filtering to window functions and query cost.\n\n{items}"
+    body = compose("do i need sql", [hit("sql", text, 0.9, "SQL")], 0.9).body
+    assert "Skill number" not in body and body.rstrip(" [1]").endswith("query cost.")
