@@ -109,7 +109,7 @@ def _rest_of_list(items: list[str], room: int = LIST_REST_CHARS) -> list[str]:
         found = _LABEL.match(item)
         if found is None:
             return []
-        labels.append(f"{found.group('bullet')}**{found.group('label').rstrip(' .:;,')}**")
+        labels.append(f"{found.group('bullet')}**{_bare(found.group('label'))}**")
     return labels if sum(len(label) + 1 for label in labels) <= room else []
 
 
@@ -318,6 +318,11 @@ def opening(text: str, budget: int, seen: set[str] | None = None, rest: int = LI
     return "\n\n".join(out)
 
 
+def _bare(label: str) -> str:
+    """A bold label as a label-only line shows it ("Pipelines:" and "Pipelines" are one label)."""
+    return label.rstrip(" .:;,")
+
+
 def _in_place(body: str, item: str) -> str | None:
     """The body with the line naming `item` by its label replaced by the item; None when no line does."""
     found = _LABEL.match(item)
@@ -326,7 +331,7 @@ def _in_place(body: str, item: str) -> str | None:
     lines = body.split("\n")
     for n, line in enumerate(lines):
         shown = _LABEL.match(line)
-        if _LABEL_ONLY.match(line) and shown is not None and shown["label"] == found["label"]:
+        if _LABEL_ONLY.match(line) and shown is not None and _bare(shown["label"]) == _bare(found["label"]):
             lines[n] = shown["bullet"] + item[found.end("bullet") :]
             return "\n".join(lines)
     return None

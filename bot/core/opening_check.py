@@ -1,8 +1,8 @@
 """Article sections that show members little of themselves.
 
-A member sees a section's opening (`compose.opening`). When a long section's list is made of fragments
-(dropped whole when cut) or its first block is a lead-in, the member sees a preamble of a few hundred
-characters and none of the answer. Writers cannot see this in the file, so `build-index --check`
+A member sees a section's opening (`compose.opening`). When a long section's list cannot be finished
+(its items neither fit whole nor have bold labels to name them by, so it is dropped when cut) or its
+first block is a lead-in, the member sees a preamble of a few hundred characters and none of the answer. Writers cannot see this in the file, so `build-index --check`
 points at such sections.
 """
 
@@ -28,7 +28,7 @@ class ShortOpening:
     def __str__(self) -> str:
         return (
             f'{self.path}:{self.line}: section "{self.section}" shows members only {self.shown} of its '
-            f"{self.total} characters: put the answer first and write list items as full sentences"
+            f"{self.total} characters: put the answer first, and give long list items a bold label or keep them short"
         )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.core.advisor import POST_CONTEXT, Considered, _assign, _in_context, _with_shared
 from bot.core.chunking import Passage
 from bot.core.compose import (
@@ -421,13 +423,16 @@ def test_only_a_sentence_that_announces_is_dropped_and_never_the_last_thing_said
     assert opening(marked + "\n\n" + ITEMS, 160) == marked
 
 
-def test_an_item_named_by_its_label_that_matches_the_question_is_shown_whole_in_its_place() -> None:
+@pytest.mark.parametrize("style", ["**{label}**,", "**{label}:**", "**{label}.**"])
+def test_an_item_named_by_its_label_that_matches_the_question_is_shown_whole_in_its_place(style: str) -> None:
     intro = "Leakage makes a model look better in evaluation than it will be in use, so check for it. " * 8
     causes = [("Preprocessing on all data", "scaling"), ("Future features", "refunds")]
     causes += [(f"Cause {n}", "other") for n in range(3)] + [
         ("Random splits on time-ordered data", "split by time instead")
     ]
-    items = "\n".join(f"- **{label}**, {'explained at some length here ' * 5}{detail}." for label, detail in causes)
+    items = "\n".join(
+        f"- {style.format(label=label)} {'explained at some length here ' * 5}{detail}." for label, detail in causes
+    )
     text = f"{intro}\n\nTypical causes follow:\n{items}"
     body = compose(
         "random split on orders?", [hit("prep", text, 0.9, "Leakage")], 0.9, focus=_matches("split by time")

@@ -18,7 +18,7 @@ def test_a_long_section_whose_fragment_list_is_dropped_is_pointed_out(small_kb: 
     found = short_openings(load_knowledge(small_kb))
     assert [(f.path, f.section) for f in found] == [("articles/baking-bread.md", "Topics for the theory round")]
     assert found[0].shown < 650 < found[0].total
-    assert str(found[0]).startswith("articles/baking-bread.md:") and "full sentences" in str(found[0])
+    assert str(found[0]).startswith("articles/baking-bread.md:") and "bold label" in str(found[0])
 
 
 def test_the_shipped_articles_show_members_their_answers() -> None:
