@@ -447,3 +447,17 @@ def test_a_list_that_cannot_be_finished_is_left_out_after_what_was_shown() -> No
     text = f"{intro}\n\nThe skills run from filtering to window functions and query cost.\n\n{items}"
     body = compose("do i need sql", [hit("sql", text, 0.9, "SQL")], 0.9).body
     assert "Skill number" not in body and body.rstrip(" [1]").endswith("query cost.")
+
+
+def test_a_near_tie_that_only_restates_the_answer_is_not_quoted() -> None:
+    entry = "Most internships are for students and recent graduates, so check eligibility and apply early in the year."
+    same = "Internships are mainly for students and recent graduates: check the eligibility and apply early."
+    other = "Research assistant roles in university labs count as ML experience and are open to non-students."
+    restated = compose(
+        "ml internship?", [hit("faq-intern", entry, 0.9), hit("art", same, 0.85, "Internships")], 0.9, ranked=True
+    )
+    assert "See also" not in restated.body
+    new = compose(
+        "ml internship?", [hit("faq-intern", entry, 0.9), hit("art", other, 0.85, "Internships")], 0.9, ranked=True
+    )
+    assert "**See also: Internships**" in new.body
