@@ -105,7 +105,7 @@ def _items(lines: list[str]) -> list[str]:
     return items
 
 
-def _rest_of_list(items: list[str], room: int = LIST_REST_CHARS) -> list[str]:
+def _rest_of_list(items: list[str], room: int) -> list[str]:
     """The items a cut list did not show: whole when they fit in `room`, else each by its bold label;
     [] when neither fits (an item without a label cannot be named short)."""
     if sum(len(item) + 1 for item in items) <= room:
@@ -158,13 +158,13 @@ def _trim(block: str, budget: int, announced: bool = False, rest: int = LIST_RES
     return " ".join(out)
 
 
+def _count_items(text: str) -> int:
+    return sum(1 for line in text.splitlines() if _BULLET.match(line))
+
+
 def _whole_list(start: str, block: str) -> bool:
     """Every item of the block is in `start`, whole or by its label."""
-
-    def count(text: str) -> int:
-        return sum(1 for line in text.splitlines() if _BULLET.match(line))
-
-    return count(start) == count(block)
+    return _count_items(start) == _count_items(block)
 
 
 def _reads_alone(list_block: str) -> bool:
@@ -298,10 +298,8 @@ def opening(text: str, budget: int, seen: set[str] | None = None, rest: int = LI
             continue
         if used + len(block) > budget:
             before = split_sentences(out[-1]) if out else []
-            items = sum(1 for line in block.splitlines() if _BULLET.match(line))
-            start = _trim(
-                block, budget - used, announced=bool(before) and _announces_list(before[-1], items), rest=rest
-            )
+            announced = bool(before) and _announces_list(before[-1], _count_items(block))
+            start = _trim(block, budget - used, announced=announced, rest=rest)
             if out and is_list_block(block) and not _whole_list(start, block) and (rest or not _reads_alone(start)):
                 # A list that cannot be finished is left out ("The SQL skills to aim for run from filtering
                 # … to window functions." followed by its first item only read as cut off); in a

@@ -35,6 +35,12 @@ _NOT_NAMES = frozenset(
 )
 
 
+def _is_a_date(word: str) -> bool:
+    """ "Monday", "Mondays", "Christmas", "December's": a day or season, not part of a name."""
+    bare = re.sub(r"['’]s$", "", word.lower())
+    return bare in _NOT_NAMES or bare.removesuffix("s") in _NOT_NAMES
+
+
 def unknown_names(question: str, known: Container[str]) -> list[str]:
     """The names in the question none of whose words the knowledge base uses, in order, once each."""
     found: list[tuple[int, str]] = []
@@ -42,7 +48,7 @@ def unknown_names(question: str, known: Container[str]) -> list[str]:
         for match in pattern.finditer(question):
             group = "joined" if pattern is _AFTER and match["joined"] else "name"
             words = match[group].split()
-            while words and words[-1].lower().strip("'’s") in _NOT_NAMES:
+            while words and _is_a_date(words[-1]):
                 words.pop()
             name = " ".join(words).rstrip(".-")
             lowered = _WORD.findall(name.lower())

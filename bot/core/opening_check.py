@@ -2,8 +2,8 @@
 
 A member sees a section's opening (`compose.opening`). When a long section's list cannot be finished
 (its items neither fit whole nor have bold labels to name them by, so it is dropped when cut) or its
-first block is a lead-in, the member sees a preamble of a few hundred characters and none of the answer. Writers cannot see this in the file, so `build-index --check`
-points at such sections.
+first block is a lead-in, the member sees a preamble of a few hundred characters and none of the
+answer. Writers cannot see this in the file, so `build-index --check` points at such sections.
 """
 
 from __future__ import annotations

@@ -146,7 +146,9 @@ _ASKING_VERBS = frozenset(
     explain happen happens happening know learn mean means read study understand work works
     """.split()  # noqa: SIM905
 )
-_BACK_OR_AMOUNT = frozenset({"it", "that", "this", "those", "these", "they", "them", "much", "more", "enough"})
+_AMOUNT = frozenset({"much", "more", "enough"})
+# "Is this normal or am I behind?" is about the sentence before it.
+_POINTS_BACK = re.compile(r"\b(?:this|that|it|those|these|they)\b", re.IGNORECASE)
 
 
 def has_topic(sentence: str) -> bool:
@@ -154,13 +156,11 @@ def has_topic(sentence: str) -> bool:
     topical = [w for w in words if len(w) >= 3 and w not in _NO_TOPIC]
     if not topical:
         return False
-    points = any(w in _BACK_OR_AMOUNT for w in words)
-    return not (points and all(w in _ASKING_VERBS or w in _BACK_OR_AMOUNT or w in ("dont", "don't") for w in topical))
+    points = _POINTS_BACK.search(sentence) is not None or any(w in _AMOUNT or w == "them" for w in words)
+    return not (points and all(w in _ASKING_VERBS or w in _AMOUNT or w in ("they", "them") for w in topical))
 
 
 _OR = re.compile(r"^or\b", re.IGNORECASE)
-# "Is this normal or am I behind?" is about the sentence before it.
-_POINTS_BACK = re.compile(r"\b(?:this|that|it|those|these|they)\b", re.IGNORECASE)
 _SHORT_POINTING_BACK = 10  # words
 # A short part borrows up to this many sentences told just before it: "I tune on the test set until it
 # looks best. Production is always worse. Am I doing something wrong?" needs both (one was enough for

@@ -18,6 +18,7 @@ KNOWN = {"google", "python", "pytorch", "andrew", "ng", "what", "it", "home", "k
         ("I am joining Two Sigma next month, any advice?", ["Two Sigma"]),
         ("how many rounds is Spotify's ML interview loop?", ["Spotify"]),
         ("interview at Stripe Monday, tips?", ["Stripe"]),
+        ("interview at Stripe Christmas week, tips?", ["Stripe"]),
         ("Interview at Stripe and an onsite at Datadog, how do I prepare for both?", ["Stripe", "Datadog"]),
     ],
 )
