@@ -105,11 +105,24 @@ def _items(lines: list[str]) -> list[str]:
     return items
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"'])")
+
+
+def _first_sentence(item: str) -> str:
+    """An item cut after its first sentence, its bold label kept ("- **Large files.** Keep them out of Git.")."""
+    found = _LABEL.match(item)
+    start = found.end() if found is not None else 0
+    end = _SENTENCE_END.search(item, start)
+    return item[: end.end()] if end is not None else item
+
+
 def _rest_of_list(items: list[str], room: int) -> list[str]:
-    """The items a cut list did not show: whole when they fit in `room`, else each by its bold label;
-    [] when neither fits (an item without a label cannot be named short)."""
-    if sum(len(item) + 1 for item in items) <= room:
-        return items
+    """The items a cut list did not show: whole when they fit in `room`, else each by its first sentence,
+    else by its bold label; [] when none fits (an item without a label cannot be named short). Members
+    in three trial sessions read bare labels as a list cut off; a first sentence says something."""
+    for shown in (items, [_first_sentence(item) for item in items]):
+        if sum(len(item) + 1 for item in shown) <= room:
+            return shown
     labels: list[str] = []
     for item in items:
         found = _LABEL.match(item)
@@ -247,12 +260,7 @@ _YES_NO = re.compile(
     r"isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|isnt|arent|dont|doesnt|cant)\b",
     re.IGNORECASE,
 )
-# How, what, which…: a question no "Yes," or "No," answers.
-_WH = re.compile(
-    r"^(?:(?:and|also|but|so|ok|okay|hey|hi|pls|please|honestly|seriously)[,\s]+)*"
-    r"(?:how|what|what's|whats|which|why|where|when|who)\b",
-    re.IGNORECASE,
-)
+_OR_NOT = re.compile(r"\bor\s+not\b", re.IGNORECASE)  # "master degree is must for ML job or not?"
 _VERDICT = re.compile(r"^(?:Yes|No)[,.]\s+(?!and\b|but\b)")
 
 
@@ -261,24 +269,37 @@ _VERDICT = re.compile(r"^(?:Yes|No)[,.]\s+(?!and\b|but\b)")
 # ("do I need a PhD or a master's?") and "…or not?" still ask yes or no.
 _EITHER_OR = re.compile(
     r"\bor\s+(?:is|are|am|was|should|shall|can|could|will|would|do|does|did|must|i|i'm|im|it|it's|that|this|"
-    r"just|rather|instead)\b",
+    r"just|rather|instead)\b"
+    r"|\bor\b[^?.!]{0,40}\bfirst\b|\bfirst\s+or\b",  # "dsa or ml first?", "learn LLMs first or start with…"
+    re.IGNORECASE,
+)
+
+
+# "Could someone suggest a project…?", "can you recommend a book?": a request, not a yes/no question.
+_REQUEST = re.compile(
+    r"^(?:(?:and|also|but|so|ok|okay|hey|hi|pls|please|honestly|seriously)[,\s]+)*"
+    r"(?:can|could|would|will)\s+(?:you|u|someone|anyone|somebody)\s+(?:please\s+|pls\s+)?"
+    r"(?:suggest|recommend|explain|tell|help|give|share|point|show|list|describe|clarify)\b",
     re.IGNORECASE,
 )
 
 
 def _verdict_answers(question: str) -> bool:
-    if _EITHER_OR.search(question):
+    if _EITHER_OR.search(question) or _REQUEST.match(question):
         return False
-    return not _WH.match(question) or _YES_NO.search(question) is not None
+    return _YES_NO.search(question) is not None or _OR_NOT.search(question) is not None
 
 
 def without_verdict(body: str, question: str) -> str:
-    """A passage that opens with "Yes," or "No," answers its own question; to a member who asked how,
-    what or which, or asked to choose between two things, that word answers someone else ("how much
-    maths do I need?" → "Yes, a poor grade…"; "skip classical ML or is that a trap?" → "Yes."). Only
-    then is it left out: when unsure, the verdict stays."""
-    asked = [q for q in sentences(question) if q.rstrip().endswith("?")] or sentences(question) or [question]
-    if not _VERDICT.match(body) or any(_verdict_answers(q) for q in asked):
+    """A passage that opens with "Yes," or "No," answers its own question. It stays only when the
+    member's first question asks yes or no itself ("is it too late…?", "can I…?"); to one who asked
+    how, what or which, asked to choose ("dsa or ml first?", "…or is that a trap?") or asked for
+    something ("could someone suggest a project…?"), that word answers someone else ("how much maths
+    do I need?" → "Yes, a poor grade…"). The answer opens on the first question, so that is the one
+    the verdict must fit; leaving it out costs little, as openings with a verdict name their subject."""
+    said = sentences(question) or [question]
+    asked = [q for q in said if q.rstrip().endswith("?")] or said[-1:]  # without "?", the question comes last
+    if not _VERDICT.match(body) or _verdict_answers(asked[0]):
         return body
     rest = _VERDICT.sub("", body, count=1)
     return rest[:1].upper() + rest[1:]
@@ -335,7 +356,9 @@ def _in_place(body: str, item: str) -> str | None:
     lines = body.split("\n")
     for n, line in enumerate(lines):
         shown = _LABEL.match(line)
-        if _LABEL_ONLY.match(line) and shown is not None and _bare(shown["label"]) == _bare(found["label"]):
+        if shown is None or _bare(shown["label"]) != _bare(found["label"]):
+            continue
+        if _LABEL_ONLY.match(line) or item[found.end("bullet") :].startswith(line[shown.end("bullet") :]):
             lines[n] = shown["bullet"] + item[found.end("bullet") :]
             return "\n".join(lines)
     return None
@@ -428,7 +451,7 @@ def focused(passage: Passage, seen: set[str], focus: Callable[[str], float]) -> 
         block = _without_meta(raw)
         if is_list_block(block):
             items = [line for line in block.splitlines() if _BULLET.match(line)]
-            unseen.extend(i for i in items if not any(_key(s) in seen for s in split_sentences(i)))
+            unseen.extend(i for i in items if not all(_key(s) in seen for s in split_sentences(i)))  # or in part
             continue
         sentences = split_sentences(block)
         rest = [s for s in sentences if _key(s) not in seen]

@@ -301,6 +301,20 @@ def test_a_list_cut_short_goes_on_with_the_labels_of_the_items_left() -> None:
     assert "\n4. **Step 4**\n5. **Step 5**\n6. **Step 6** [1]" in body
 
 
+def test_a_list_cut_short_goes_on_with_the_first_sentence_of_each_item_left_when_that_fits() -> None:
+    steps = "\n".join(
+        f"{n}. **Step {n}.** Do thing {n} first. Then why step {n} matters{' at length' * 12}." for n in range(1, 7)
+    )
+    text = ROUTINE.split("\n1.")[0] + "\n" + steps
+    body = compose("how to prep for system design", [hit("design", text, 0.9, "Preparing")], 0.9).body
+    assert "\n5. **Step 5.** Do thing 5 first.\n6. **Step 6.** Do thing 6 first. [1]" in body
+    # The item that matches the question is shown whole in place of its first sentence, not twice.
+    focus = compose(
+        "prep", [hit("design", text, 0.9, "Preparing")], 0.9, focus=lambda t: 1.0 if "thing 6" in t else 0.0
+    ).body
+    assert focus.count("Do thing 6 first.") == 1 and "6. **Step 6.** Do thing 6 first. Then why" in focus
+
+
 def test_a_list_none_of_whose_items_fits_is_named_only_when_announced() -> None:
     claim = "PyTorch is a safe default today, and TensorFlow is equally valid when an employer uses it. " * 8
     items = "\n".join(f"- **Framework {n}**: {'a long description ' * 12}" for n in range(3))
@@ -402,6 +416,21 @@ def test_a_yes_or_no_opening_is_left_out_when_the_member_asked_to_choose() -> No
         "Is classical ML like random forests or XGBoost still worth learning?",
     ):
         assert compose(yes_no, entry, 0.9).body.startswith("Yes. Much"), yes_no
+
+
+def test_the_verdict_must_fit_the_first_question_and_a_request_is_not_a_yes_no_question() -> None:
+    entry = [hit("own-field", "Yes, a project from your own field is often the strongest one.", 0.9)]
+    for asked in (
+        "What jobs sit between clinical work and engineering? Is there one where my background counts?",
+        "Could someone suggest a project I could do with public health data?",
+        "can u recommend a first project pls",
+        "dsa or ml first? 2nd yr cse",
+        "Should I learn LLMs first or start with the classical stuff?",
+        "realistic to do a project from my job",
+    ):
+        assert compose(asked, entry, 0.9).body.startswith("A project from your own field"), asked
+    for asked in ("Is a project from my job worth it? What should it include?", "could my day job give me a project?"):
+        assert compose(asked, entry, 0.9).body.startswith("Yes, a project"), asked
 
 
 ITEMS = "\n".join(f"- item {n} " + "word " * 40 for n in range(4))
