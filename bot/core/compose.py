@@ -111,8 +111,9 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"'])")
 def _first_sentence(item: str) -> str:
     """An item cut after its first sentence, its bold label kept ("- **Large files.** Keep them out of Git.")."""
     found = _LABEL.match(item)
-    start = found.end() if found is not None else 0
-    end = _SENTENCE_END.search(item, start)
+    if found is None:  # only a labelled item can be quoted whole in its place later (`_in_place`)
+        return item
+    end = _SENTENCE_END.search(item, found.end())
     return item[: end.end()] if end is not None else item
 
 
@@ -260,7 +261,12 @@ _YES_NO = re.compile(
     r"isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|isnt|arent|dont|doesnt|cant)\b",
     re.IGNORECASE,
 )
-_OR_NOT = re.compile(r"\bor\s+not\b", re.IGNORECASE)  # "master degree is must for ML job or not?"
+# How, what, which…: a question no "Yes," or "No," answers.
+_WH = re.compile(
+    r"^(?:(?:and|also|but|so|ok|okay|hey|hi|pls|please|honestly|seriously)[,\s]+)*"
+    r"(?:how|what|what's|whats|which|why|where|when|who)\b",
+    re.IGNORECASE,
+)
 _VERDICT = re.compile(r"^(?:Yes|No)[,.]\s+(?!and\b|but\b)")
 
 
@@ -270,33 +276,33 @@ _VERDICT = re.compile(r"^(?:Yes|No)[,.]\s+(?!and\b|but\b)")
 _EITHER_OR = re.compile(
     r"\bor\s+(?:is|are|am|was|should|shall|can|could|will|would|do|does|did|must|i|i'm|im|it|it's|that|this|"
     r"just|rather|instead)\b"
-    r"|\bor\b[^?.!]{0,40}\bfirst\b|\bfirst\s+or\b",  # "dsa or ml first?", "learn LLMs first or start with…"
+    r"|\bor\b[^?.!]{0,40}\bfirst(?:\s*[?,;:!]|\s*$)"  # "dsa or ml first?" (not "…or a master's for my first job")
+    r"|\bfirst\s+or\s+(?!not\b|second\b|2nd\b)",  # "learn LLMs first or start with…" (not "first or not?")
     re.IGNORECASE,
 )
 
 
 # "Could someone suggest a project…?", "can you recommend a book?": a request, not a yes/no question.
 _REQUEST = re.compile(
-    r"^(?:(?:and|also|but|so|ok|okay|hey|hi|pls|please|honestly|seriously)[,\s]+)*"
-    r"(?:can|could|would|will)\s+(?:you|u|someone|anyone|somebody)\s+(?:please\s+|pls\s+)?"
-    r"(?:suggest|recommend|explain|tell|help|give|share|point|show|list|describe|clarify)\b",
+    r"(?:^|[,;:!]\s+)(?:(?:and|also|but|so|ok|okay|hey|hi|hello|pls|please|honestly|seriously)[,\s]+)*"
+    r"(?:can|could)\s+(?:you|u|someone|anyone|somebody|anybody)(?:\s+(?:guys|all|please|pls|plz))*\s+"
+    r"(?:suggest|recommend|explain|help|give|share|point|show|list|describe|clarify)\b",
     re.IGNORECASE,
 )
 
 
 def _verdict_answers(question: str) -> bool:
-    if _EITHER_OR.search(question) or _REQUEST.match(question):
+    if _EITHER_OR.search(question) or _REQUEST.search(question):
         return False
-    return _YES_NO.search(question) is not None or _OR_NOT.search(question) is not None
+    return not _WH.match(question) or _YES_NO.search(question) is not None
 
 
 def without_verdict(body: str, question: str) -> str:
-    """A passage that opens with "Yes," or "No," answers its own question. It stays only when the
-    member's first question asks yes or no itself ("is it too late…?", "can I…?"); to one who asked
-    how, what or which, asked to choose ("dsa or ml first?", "…or is that a trap?") or asked for
-    something ("could someone suggest a project…?"), that word answers someone else ("how much maths
-    do I need?" → "Yes, a poor grade…"). The answer opens on the first question, so that is the one
-    the verdict must fit; leaving it out costs little, as openings with a verdict name their subject."""
+    """A passage that opens with "Yes," or "No," answers its own question; to a member whose first
+    question asked how, what or which, asked to choose ("dsa or ml first?", "…or is that a trap?") or
+    asked for something ("could someone suggest a project…?"), that word answers someone else ("how
+    much maths do I need?" → "Yes, a poor grade…"). Only then is it left out: when unsure, the verdict
+    stays. The answer opens on the first question, so that is the one the verdict must fit."""
     said = sentences(question) or [question]
     asked = [q for q in said if q.rstrip().endswith("?")] or said[-1:]  # without "?", the question comes last
     if not _VERDICT.match(body) or _verdict_answers(asked[0]):

@@ -17,6 +17,7 @@ from bot.core.compose import (
     PART_CHARS,
     RUNNER_UP_CHARS,
     SHARED_CHARS,
+    _first_sentence,
     compose,
     opening,
 )
@@ -315,6 +316,11 @@ def test_a_list_cut_short_goes_on_with_the_first_sentence_of_each_item_left_when
     assert focus.count("Do thing 6 first.") == 1 and "6. **Step 6.** Do thing 6 first. Then why" in focus
 
 
+def test_an_item_without_a_label_is_never_cut_to_its_first_sentence_nor_to_its_number() -> None:
+    assert _first_sentence("1. Learn Python first. Then learn SQL.") == "1. Learn Python first. Then learn SQL."
+    assert _first_sentence("10. **Use PyTorch.** It is common. It is fine.") == "10. **Use PyTorch.** It is common."
+
+
 def test_a_list_none_of_whose_items_fits_is_named_only_when_announced() -> None:
     claim = "PyTorch is a safe default today, and TensorFlow is equally valid when an employer uses it. " * 8
     items = "\n".join(f"- **Framework {n}**: {'a long description ' * 12}" for n in range(3))
@@ -426,10 +432,17 @@ def test_the_verdict_must_fit_the_first_question_and_a_request_is_not_a_yes_no_q
         "can u recommend a first project pls",
         "dsa or ml first? 2nd yr cse",
         "Should I learn LLMs first or start with the classical stuff?",
-        "realistic to do a project from my job",
+        "Hey guys, can someone suggest a project from my field?",
+        "How do I decide whether or not to use my own field?",
     ):
         assert compose(asked, entry, 0.9).body.startswith("A project from your own field"), asked
-    for asked in ("Is a project from my job worth it? What should it include?", "could my day job give me a project?"):
+    for asked in (
+        "Is a project from my job worth it? What should it include?",
+        "could my day job give me a project?",
+        "project from my own field good for my first ML job?",
+        "should i do a project from my field first or not?",
+        "Would you recommend a project from my field?",
+    ):
         assert compose(asked, entry, 0.9).body.startswith("Yes, a project"), asked
 
 
