@@ -106,8 +106,14 @@ def faq_first(index: SearchIndex, hits: Sequence[Hit]) -> list[Hit]:
     if not hits or hits[0].passage.kind == "faq":
         return list(hits)
     top = hits[0]
-    for n, hit in enumerate(hits[1:3], start=1):
-        close = top.score - hit.score <= FAQ_FIRST_GAP
-        if hit.passage.kind == "faq" and close and index.similarity(hit.row, top.row) >= SIBLING_COSINE:
-            return [hit, *hits[:n], *hits[n + 1 :]]
-    return list(hits)
+    siblings = [
+        (index.similarity(hit.row, top.row), n)
+        for n, hit in enumerate(hits[1:3], start=1)
+        if hit.passage.kind == "faq" and top.score - hit.score <= FAQ_FIRST_GAP
+    ]
+    siblings = [(similarity, n) for similarity, n in siblings if similarity >= SIBLING_COSINE]
+    if not siblings:
+        return list(hits)
+    # Two entries close behind (is a master's worth it? do I need a PhD?): the section's own sibling.
+    n = max(siblings)[1]
+    return [hits[n], *hits[:n], *hits[n + 1 :]]

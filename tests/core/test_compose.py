@@ -213,6 +213,15 @@ def test_an_faq_entry_on_the_same_subject_answers_before_the_section_ranked_just
     # nor does a sibling far behind
     far = _rows(section, replace(entry, score=0.90 - 2 * FAQ_FIRST_GAP))
     assert faq_first(cast(SearchIndex, _Texts(far, siblings)), far) == far
+    # of two entries close behind and both near the section, the nearer sibling answers
+    masters = hit("is-a-masters-worth-it", DEPLOY, 0.85)
+    phd = hit("do-i-need-a-phd", DEPLOY, 0.85)
+    two = _rows(section, phd, masters)
+    near = {
+        frozenset({section.passage.id, phd.passage.id}): SIBLING_COSINE + 0.01,
+        frozenset({section.passage.id, masters.passage.id}): SIBLING_COSINE + 0.2,
+    }
+    assert faq_first(cast(SearchIndex, _Texts(two, near)), two)[0].passage.doc_id == "is-a-masters-worth-it"
 
 
 CALCULUS = "\n\n".join(
