@@ -51,6 +51,7 @@ class Passage(BaseModel):
     context: str = Field(description="Where the text stands (title › section, summary); indexed with it.")
     anchors: list[str] = Field(default_factory=list, description="Question anchors that point here.")
     windows: list[str] = Field(default_factory=list, description="The text in pieces the model sees whole.")
+    audience: list[str] = Field(default_factory=list, description="Words of the members it is written for.")
 
     def _with_context(self, text: str) -> str:
         return f"{self.context}\n{text}" if self.context else text
@@ -157,6 +158,7 @@ def chunk_knowledge(kb: KnowledgeBase, count_tokens: TokenCounter, settings: Chu
                     context=context,
                     anchors=list(section.questions) if settings.anchors else [],
                     windows=_windows(section.text, context, count_tokens, settings),
+                    audience=list(section.audience),
                 )
             )
     for entry in kb.faq:
@@ -174,6 +176,7 @@ def chunk_knowledge(kb: KnowledgeBase, count_tokens: TokenCounter, settings: Chu
                 context=context,
                 anchors=list(entry.meta.questions) if settings.anchors else [],
                 windows=_windows(entry.answer, context, count_tokens, settings),
+                audience=list(entry.meta.audience),
             )
         )
     return passages

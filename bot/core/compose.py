@@ -412,14 +412,25 @@ class _Citations:
         return len(self.items)
 
 
-def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED) -> list[Citation]:
+def for_asker(passage: Passage, question: str) -> bool:
+    """Whether a passage may be offered as further reading: one written for a background (its
+    `audience`, such as "teacher" or "pharmacist") only to a member who names that background. Members
+    in every trial session read "Coming from teaching" under a question about portfolios as noise."""
+    if not passage.audience:
+        return True
+    asked = question.lower()
+    return any(re.search(rf"\b{re.escape(word)}(?:s|es)?\b", asked) for word in passage.audience)
+
+
+def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED, question: str = "") -> list[Citation]:
     """The next best sources from other documents than those cited, as further reading; only those
-    scoring at least half of the best, since an unrelated link is noise."""
+    scoring at least half of the best, since an unrelated link is noise, and only those written for
+    the member's background when they are written for one (`for_asker`)."""
     taken = {c.doc_id for c in cited}
     floor = RELATED_SHARE * max((h.score for h in hits), default=0.0)
     out: list[Citation] = []
     for hit in hits:
-        if hit.passage.doc_id in taken or hit.score < floor:
+        if hit.passage.doc_id in taken or hit.score < floor or not for_asker(hit.passage, question):
             continue
         taken.add(hit.passage.doc_id)
         p = hit.passage
@@ -434,7 +445,7 @@ def heading(passage: Passage) -> str:
     return passage.title if passage.section in (None, OVERVIEW) else str(passage.section)
 
 
-def runner_up(hits: Sequence[Hit]) -> Hit | None:
+def runner_up(hits: Sequence[Hit], question: str = "") -> Hit | None:
     """The best hit from another document than the first, when the ranker could hardly tell them apart.
 
     Two near-tied sources usually mean two readings of the question ("keep track of code changes":
@@ -442,7 +453,9 @@ def runner_up(hits: Sequence[Hit]) -> Hit | None:
     as often as the right one.
     """
     other = next_other_document(hits)
-    return other if other is not None and hits[0].score - other.score <= NEAR_TIE else None
+    if other is None or hits[0].score - other.score > NEAR_TIE or not for_asker(other.passage, question):
+        return None
+    return other
 
 
 def focused(passage: Passage, seen: set[str], focus: Callable[[str], float]) -> str:
@@ -535,7 +548,7 @@ def compose(
         elif further:  # "…" on a line of its own before a list item, so the item stays a list item
             body += f"\n\n…\n{further}" if is_list_block(further) else f"\n\n… {further}"
         body += f" [{citations.number(top)}]"
-        second = runner_up(hits) if ranked else None
+        second = runner_up(hits, question) if ranked else None
         gist = _clipped(passage_body(second.passage, RUNNER_UP_CHARS, seen), RUNNER_UP_CHARS) if second else ""
         if second and gist and _says_more(gist, body):
             body += f"\n\n**See also: {heading(second.passage)}**\n{gist} [{citations.number(second.passage)}]"
@@ -545,7 +558,7 @@ def compose(
         body=body,
         passages=[passage_out(h) for h in hits],
         citations=citations.items,
-        related=related(hits, citations.items),
+        related=related(hits, citations.items, question=question),
         parts=answer_parts,
         confidence=confidence,
         note=note,

@@ -47,6 +47,16 @@ def hit(doc: str, text: str, score: float, section: str | None = None) -> Hit:
     return Hit(passage=passage, row=0, score=score, dense=score, passage_cosine=score, anchor_cosine=score, bm25=0.0)
 
 
+def test_a_source_written_for_one_background_is_offered_only_to_a_member_who_names_it() -> None:
+    teaching = hit("career-change", GIT, 0.80 - NEAR_TIE / 2, "Coming from teaching")
+    teaching = replace(teaching, passage=teaching.passage.model_copy(update={"audience": ["teacher", "teaching"]}))
+    hits = [hit("portfolio", DEPLOY, 0.80), teaching]
+    other = compose("what goes in an ML portfolio?", hits, 0.9, ranked=True)
+    assert "See also" not in other.body and other.related == []
+    named = compose("I'm one of the teachers here: what goes in an ML portfolio?", hits, 0.9, ranked=True)
+    assert "**See also: Coming from teaching**" in named.body
+
+
 def test_a_near_tie_from_another_document_is_quoted_briefly_with_its_heading_and_citation() -> None:
     hits = [hit("what-is-mlops", DEPLOY, 0.80), hit("software-practices", GIT, 0.80 - NEAR_TIE / 2, "Git")]
     answer = compose("how do people keep track of code changes?", hits, 0.9, ranked=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.errors import KnowledgeInvalid
+from bot.core.errors import KnowledgeInvalid, Problem
 from bot.core.knowledge.loader import find_cycle, load_knowledge, split_sections
 
 REPO_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
@@ -118,6 +118,17 @@ def test_headings_in_code_fences_do_not_split() -> None:
     sections = split_sections(body, 5, "Title")
     assert [s.title for s in sections] == ["Overview", "Code"]
     assert "## not a heading" in sections[1].text and "### Detail" in sections[1].text
+
+
+def test_a_section_names_its_audience_on_one_line_and_a_bad_one_is_a_problem() -> None:
+    body = "## Coming from teaching\n<!-- audience: [Teacher, teaching] -->\nTeachers explain well.\n"
+    problems: list[Problem] = []
+    (section,) = split_sections(body, 1, "T", problems, "articles/t.md")
+    assert section.audience == ["teacher", "teaching"] and "audience" not in section.text and not problems
+    for bad in ("[]", "teacher", "[teacher, Teacher]", "[x]", "[a, b, c, d, e, f, g, h, i, j, k, l, m]", "[unclosed"):
+        problems = []
+        (section,) = split_sections(f"## S\n<!-- audience: {bad} -->\nText.\n", 1, "T", problems, "articles/t.md")
+        assert section.audience == [] and len(problems) == 1 and "audience" in problems[0].message, bad
 
 
 def test_find_cycle() -> None:

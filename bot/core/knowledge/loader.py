@@ -42,6 +42,8 @@ MAX_FILE_BYTES = 512 * 1024
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ANCHORS_OPEN = re.compile(r"^\s*<!--\s*questions:(.*)$")
+_AUDIENCE = re.compile(r"^\s*<!--\s*audience:(.*?)-->\s*$")
+MAX_AUDIENCE = 12
 MAX_ANCHORS = 8
 MAX_SCOPE_EXAMPLES = 40
 
@@ -245,20 +247,24 @@ def split_sections(
 
     Deeper headings stay inside their section, and headings inside code fences are not headings. A
     `<!-- questions: [...] -->` block (a YAML list, on one line or several) gives the section's
-    question anchors and is not part of its text.
+    question anchors, and a one-line `<!-- audience: [teacher, teaching] -->` the words of the members
+    it is written for; neither is part of its text.
     """
     problems = problems if problems is not None else []
     sections: list[Section] = []
     current_title, current_line = OVERVIEW, first_line
     buf: list[str] = []
     anchors: list[str] = []
+    audience: list[str] = []
     in_fence = False
     lines = body.split("\n")
 
     def flush() -> None:
         content = "\n".join(buf).strip()
         if content:
-            sections.append(Section(title=current_title, text=content, line=current_line, questions=anchors))
+            sections.append(
+                Section(title=current_title, text=content, line=current_line, questions=anchors, audience=audience)
+            )
         elif anchors:
             problems.append(Problem(rel, current_line, f"section '{current_title}' has questions but no text"))
 
@@ -267,6 +273,13 @@ def split_sections(
         line = lines[offset]
         if _FENCE.match(line):
             in_fence = not in_fence
+        marker = None if in_fence else _AUDIENCE.match(line)
+        if marker:
+            if audience:
+                problems.append(Problem(rel, first_line + offset, f"section '{current_title}' has two audience lines"))
+            audience = audience or parse_audience(marker.group(1), rel, first_line + offset, problems)
+            offset += 1
+            continue
         opener = None if in_fence else _ANCHORS_OPEN.match(line)
         if opener:
             start = offset
@@ -290,13 +303,44 @@ def split_sections(
             continue  # the article's own title
         if match and len(match.group(1)) == 2:
             flush()
-            current_title, current_line, buf, anchors = match.group(2).strip(), first_line + offset, [], []
+            current_title, current_line, buf, anchors, audience = (
+                match.group(2).strip(),
+                first_line + offset,
+                [],
+                [],
+                [],
+            )
             offset += 1
             continue
         buf.append(line)
         offset += 1
     flush()
     return sections
+
+
+def parse_audience(text: str, rel: str, line: int, problems: list[Problem]) -> list[str]:
+    """A YAML list of 1-12 distinct words or short phrases (2-40 characters), compared lowercased."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = None
+    return check_audience(data, rel, line, problems)
+
+
+def check_audience(data: Any, rel: str, line: int, problems: list[Problem]) -> list[str]:
+    words = [" ".join(w.split()).lower() for w in data] if isinstance(data, list) else []
+    if (
+        not isinstance(data, list)
+        or not all(isinstance(w, str) for w in data)
+        or not 1 <= len(words) <= MAX_AUDIENCE
+        or not all(2 <= len(w) <= 40 for w in words)
+        or len(set(words)) != len(words)
+    ):
+        problems.append(
+            Problem(rel, line, f"audience: a list of 1 to {MAX_AUDIENCE} distinct words, e.g. [teacher, teaching]")
+        )
+        return []
+    return words
 
 
 def _parse_anchors(text: str, rel: str, line: int, problems: list[Problem]) -> list[str]:

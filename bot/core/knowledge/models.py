@@ -18,6 +18,10 @@ AnchorText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 Anchors = Annotated[list[AnchorText], Field(max_length=8)]
 """Question anchors: ways members ask what a passage answers. Small embedders match a question to a
 question far better than a question to a paragraph, so each anchor is indexed as a pointer to its passage."""
+AudienceWord = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
+Audience = Annotated[list[AudienceWord], Field(max_length=12)]
+"""Words a member uses when a passage is written for them ("teacher", "pharmacist"): a passage for one
+background is offered as further reading only to a member who names it (`compose.for_asker`)."""
 
 
 class _Strict(BaseModel):
@@ -44,6 +48,7 @@ class Section(_Strict):
     text: str
     line: int
     questions: list[str] = Field(default_factory=list)
+    audience: list[str] = Field(default_factory=list)
 
 
 class Article(_Strict):
@@ -62,6 +67,7 @@ class FaqMeta(_Strict):
     id: Slug
     question: ShortText
     questions: Anchors = Field(default_factory=list)
+    audience: Audience = Field(default_factory=list)
     tags: list[Slug] = Field(default_factory=list)
     added_by: str | None = Field(default=None, max_length=100)
 
