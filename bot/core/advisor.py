@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from bot.core.answers import Answer, clean_question, decline, empty_answer
 from bot.core.batching import MicroBatcher
 from bot.core.chunking import ChunkerSettings
-from bot.core.compose import NEAR_TIE, compose
+from bot.core.compose import NEAR_TIE, compose, for_asker
 from bot.core.decision import DecisionModel, Signals, load_decision, signals
 from bot.core.embedding import Embedder, Vectors
 from bot.core.errors import IndexUnavailable
@@ -334,7 +334,14 @@ class Advisor:
             return compose(
                 c.question, best.hits[:k], best.probability, c.note, ranked=self.ranker.active, focus=_focus(c, best)
             )
-        return decline(c.question, whole.hits[:k], nearest_faq(whole.hits), whole.probability, c.note, whole.scope_rule)
+        return decline(
+            c.question,
+            whole.hits[:k],
+            nearest_faq(whole.hits, question=c.question),
+            whole.probability,
+            c.note,
+            whole.scope_rule,
+        )
 
 
 def _focus(c: Consideration, considered: Considered) -> Callable[[str], float] | None:
@@ -425,14 +432,15 @@ def _unique(hits: Sequence[Hit]) -> list[Hit]:
     return out
 
 
-def nearest_faq(hits: Sequence[Hit], limit: int = SUGGESTIONS) -> list[str]:
+def nearest_faq(hits: Sequence[Hit], limit: int = SUGGESTIONS, question: str = "") -> list[str]:
     """The FAQ questions closest to what was asked, offered as "Did you mean…" with a decline
-    (only those at least loosely related: a list of unrelated questions helps nobody)."""
+    (only those at least loosely related: a list of unrelated questions helps nobody; an entry for
+    one background only to a member who names it, as for "Related")."""
     out: list[str] = []
     for hit in sorted(hits, key=lambda h: -h.dense):
         if hit.dense < SUGGEST_ABOVE:
             break
-        if hit.passage.kind == "faq" and hit.passage.title not in out:
+        if hit.passage.kind == "faq" and hit.passage.title not in out and for_asker(hit.passage, question):
             out.append(hit.passage.title)
         if len(out) == limit:
             break

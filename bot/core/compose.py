@@ -418,8 +418,8 @@ def for_asker(passage: Passage, question: str) -> bool:
     in every trial session read "Coming from teaching" under a question about portfolios as noise."""
     if not passage.audience:
         return True
-    asked = question.lower()
-    return any(re.search(rf"\b{re.escape(word)}(?:s|es)?\b", asked) for word in passage.audience)
+    asked = " ".join(question.lower().replace("-", " ").split())
+    return any(re.search(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", asked) for word in passage.audience)
 
 
 def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED, question: str = "") -> list[Citation]:

@@ -19,6 +19,7 @@ from bot.core.compose import (
     SHARED_CHARS,
     _first_sentence,
     compose,
+    for_asker,
     opening,
 )
 from bot.core.retrieval import Hit
@@ -55,6 +56,13 @@ def test_a_source_written_for_one_background_is_offered_only_to_a_member_who_nam
     assert "See also" not in other.body and other.related == []
     named = compose("I'm one of the teachers here: what goes in an ML portfolio?", hits, 0.9, ranked=True)
     assert "**See also: Coming from teaching**" in named.body
+    words = teaching.passage.model_copy(update={"audience": ["c#", "back end", "a level"]})
+    assert (
+        for_asker(words, "I write C# all day")
+        and for_asker(words, "a back-end dev")
+        and for_asker(words, "my A-levels")
+    )
+    assert not for_asker(words, "c#x") and not for_asker(words, "backend")
 
 
 def test_a_near_tie_from_another_document_is_quoted_briefly_with_its_heading_and_citation() -> None:

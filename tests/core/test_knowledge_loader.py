@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.chunking import Passage
 from bot.core.errors import KnowledgeInvalid, Problem
 from bot.core.knowledge.loader import find_cycle, load_knowledge, split_sections
 
@@ -125,10 +126,40 @@ def test_a_section_names_its_audience_on_one_line_and_a_bad_one_is_a_problem() -
     problems: list[Problem] = []
     (section,) = split_sections(body, 1, "T", problems, "articles/t.md")
     assert section.audience == ["teacher", "teaching"] and "audience" not in section.text and not problems
-    for bad in ("[]", "teacher", "[teacher, Teacher]", "[x]", "[a, b, c, d, e, f, g, h, i, j, k, l, m]", "[unclosed"):
+    many = "[" + ", ".join(f"word{n}" for n in range(21)) + "]"
+    for bad in ("[]", "teacher", "[teacher, Teacher]", "[x]", many, "[unclosed", "[teacher, 42]", "[[a, b]]", "[~]"):
         problems = []
         (section,) = split_sections(f"## S\n<!-- audience: {bad} -->\nText.\n", 1, "T", problems, "articles/t.md")
         assert section.audience == [] and len(problems) == 1 and "audience" in problems[0].message, bad
+
+
+def test_an_audience_split_over_lines_is_a_problem_not_text() -> None:
+    problems: list[Problem] = []
+    split_sections("## S\n<!-- audience:\n- teacher\n-->\nText.\n", 1, "T", problems, "articles/t.md")
+    assert any("one line" in p.message for p in problems)
+
+
+def test_every_shipped_background_entry_is_offered_to_a_member_asking_its_own_question() -> None:
+    from bot.core.compose import for_asker
+    from bot.core.knowledge.loader import load_knowledge
+
+    kb = load_knowledge(Path(__file__).resolve().parents[2] / "knowledge")
+    tagged = [entry for entry in kb.faq if entry.meta.audience]
+    assert len(tagged) >= 10
+    for entry in tagged:
+        passage = Passage(
+            id=entry.id,
+            doc_id=entry.id,
+            kind="faq",
+            title=entry.meta.question,
+            section=None,
+            path=entry.path,
+            line=1,
+            text=entry.answer,
+            context="",
+            audience=list(entry.meta.audience),
+        )
+        assert for_asker(passage, entry.meta.question), entry.id
 
 
 def test_find_cycle() -> None:

@@ -42,8 +42,9 @@ MAX_FILE_BYTES = 512 * 1024
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ANCHORS_OPEN = re.compile(r"^\s*<!--\s*questions:(.*)$")
-_AUDIENCE = re.compile(r"^\s*<!--\s*audience:(.*?)-->\s*$")
-MAX_AUDIENCE = 12
+_AUDIENCE = re.compile(r"^\s*<!--\s*audience:(.*?)-->\s*$", re.IGNORECASE)
+_AUDIENCE_START = re.compile(r"^\s*<!--\s*audience:", re.IGNORECASE)
+MAX_AUDIENCE = 20
 MAX_ANCHORS = 8
 MAX_SCOPE_EXAMPLES = 40
 
@@ -273,6 +274,10 @@ def split_sections(
         line = lines[offset]
         if _FENCE.match(line):
             in_fence = not in_fence
+        if not in_fence and _AUDIENCE_START.match(line) and not _AUDIENCE.match(line):
+            problems.append(
+                Problem(rel, first_line + offset, "audience: write it on one line, <!-- audience: [a, b] -->")
+            )
         marker = None if in_fence else _AUDIENCE.match(line)
         if marker:
             if audience:
@@ -328,10 +333,10 @@ def parse_audience(text: str, rel: str, line: int, problems: list[Problem]) -> l
 
 
 def check_audience(data: Any, rel: str, line: int, problems: list[Problem]) -> list[str]:
-    words = [" ".join(w.split()).lower() for w in data] if isinstance(data, list) else []
+    strings = isinstance(data, list) and all(isinstance(w, str) for w in data)
+    words = [" ".join(w.replace("-", " ").split()).lower() for w in data] if strings else []
     if (
-        not isinstance(data, list)
-        or not all(isinstance(w, str) for w in data)
+        not strings
         or not 1 <= len(words) <= MAX_AUDIENCE
         or not all(2 <= len(w) <= 40 for w in words)
         or len(set(words)) != len(words)
@@ -392,6 +397,9 @@ def _parse_faq(text: str, rel: str, problems: list[Problem]) -> FaqEntry | None:
     _check_file_name(rel, meta.id, problems)
     if meta.questions:
         check_anchors(list(meta.questions), rel, 1 + line_of(parsed[1], ["questions"]), problems)
+    if "audience" in parsed[0]:
+        audience = check_audience(list(meta.audience) or None, rel, 1 + line_of(parsed[1], ["audience"]), problems)
+        meta = meta.model_copy(update={"audience": audience})
     answer = body.strip()
     if not answer:
         problems.append(Problem(rel, body_line, "FAQ entry has no answer below its front matter"))

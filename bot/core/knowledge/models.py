@@ -19,7 +19,7 @@ Anchors = Annotated[list[AnchorText], Field(max_length=8)]
 """Question anchors: ways members ask what a passage answers. Small embedders match a question to a
 question far better than a question to a paragraph, so each anchor is indexed as a pointer to its passage."""
 AudienceWord = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
-Audience = Annotated[list[AudienceWord], Field(max_length=12)]
+Audience = Annotated[list[AudienceWord], Field(max_length=20)]
 """Words a member uses when a passage is written for them ("teacher", "pharmacist"): a passage for one
 background is offered as further reading only to a member who names it (`compose.for_asker`)."""
 
