@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.chunking import Passage
+from bot.core.chunking import ChunkerSettings, chunk_knowledge
 from bot.core.errors import KnowledgeInvalid, Problem
 from bot.core.knowledge.loader import find_cycle, load_knowledge, split_sections
 
@@ -144,22 +144,11 @@ def test_every_shipped_background_entry_is_offered_to_a_member_asking_its_own_qu
     from bot.core.knowledge.loader import load_knowledge
 
     kb = load_knowledge(Path(__file__).resolve().parents[2] / "knowledge")
-    tagged = [entry for entry in kb.faq if entry.meta.audience]
+    passages = chunk_knowledge(kb, lambda text: len(text.split()), ChunkerSettings(max_tokens=240))
+    tagged = [p for p in passages if p.kind == "faq" and p.audience]
     assert len(tagged) >= 10
-    for entry in tagged:
-        passage = Passage(
-            id=entry.id,
-            doc_id=entry.id,
-            kind="faq",
-            title=entry.meta.question,
-            section=None,
-            path=entry.path,
-            line=1,
-            text=entry.answer,
-            context="",
-            audience=list(entry.meta.audience),
-        )
-        assert for_asker(passage, entry.meta.question), entry.id
+    for passage in tagged:
+        assert for_asker(passage, passage.title), passage.id
 
 
 def test_find_cycle() -> None:
