@@ -337,7 +337,7 @@ class Advisor:
         return decline(
             c.question,
             whole.hits[:k],
-            nearest_faq(whole.hits, question=c.question),
+            nearest_faq(whole.hits, c.question),
             whole.probability,
             c.note,
             whole.scope_rule,
@@ -432,7 +432,7 @@ def _unique(hits: Sequence[Hit]) -> list[Hit]:
     return out
 
 
-def nearest_faq(hits: Sequence[Hit], limit: int = SUGGESTIONS, question: str = "") -> list[str]:
+def nearest_faq(hits: Sequence[Hit], question: str, limit: int = SUGGESTIONS) -> list[str]:
     """The FAQ questions closest to what was asked, offered as "Did you mean…" with a decline
     (only those at least loosely related: a list of unrelated questions helps nobody; an entry for
     one background only to a member who names it, as for "Related")."""

@@ -21,7 +21,8 @@ from bot.core.knowledge.models import OVERVIEW, KnowledgeBase
 
 TokenCounter = Callable[[str], int]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# Where one sentence ends and the next begins (the gap, with any closing quote or bracket before it).
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MARKUP = re.compile(r"(\*\*|__|`)")
 
@@ -134,7 +135,7 @@ def split_sentences(text: str) -> list[str]:
                 clean = clean.lstrip("#").strip()
                 if clean and clean[-1] not in ".!?:":
                     clean += ":"
-            out.extend(s.strip() for s in _SENTENCE_END.split(clean) if s.strip())
+            out.extend(s.strip() for s in SENTENCE_BREAK.split(clean) if s.strip())
     return out
 
 

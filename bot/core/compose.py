@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from bm25s.stopwords import STOPWORDS_EN
 
 from bot.core.answers import Answer, AnswerPart, Citation, passage_out
-from bot.core.chunking import Passage, is_list_block, split_blocks, split_sentences
+from bot.core.chunking import SENTENCE_BREAK, Passage, is_list_block, split_blocks, split_sentences
 from bot.core.knowledge.models import OVERVIEW
 from bot.core.question_parts import MAX_PARTS, sentences
 from bot.core.retrieval import Hit, next_other_document
@@ -105,16 +105,14 @@ def _items(lines: list[str]) -> list[str]:
     return items
 
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"'])")
-
-
 def _first_sentence(item: str) -> str:
-    """An item cut after its first sentence, its bold label kept ("- **Large files.** Keep them out of Git.")."""
+    """An item cut after its first sentence, its bold label kept ("- **Large files.** Keep them out of Git.").
+    Sentences end where `split_sentences` ends them, so what was shown is recognised as seen."""
     found = _LABEL.match(item)
     if found is None:  # only a labelled item can be quoted whole in its place later (`_in_place`)
         return item
-    end = _SENTENCE_END.search(item, found.end())
-    return item[: end.end()] if end is not None else item
+    gap = SENTENCE_BREAK.search(item, found.end())
+    return item[: gap.start()] + gap.group().rstrip() if gap is not None else item
 
 
 def _rest_of_list(items: list[str], room: int) -> list[str]:
@@ -422,7 +420,7 @@ def for_asker(passage: Passage, question: str) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", asked) for word in passage.audience)
 
 
-def related(hits: Sequence[Hit], cited: Sequence[Citation], limit: int = RELATED, question: str = "") -> list[Citation]:
+def related(hits: Sequence[Hit], cited: Sequence[Citation], question: str, limit: int = RELATED) -> list[Citation]:
     """The next best sources from other documents than those cited, as further reading; only those
     scoring at least half of the best, since an unrelated link is noise, and only those written for
     the member's background when they are written for one (`for_asker`)."""
@@ -445,7 +443,7 @@ def heading(passage: Passage) -> str:
     return passage.title if passage.section in (None, OVERVIEW) else str(passage.section)
 
 
-def runner_up(hits: Sequence[Hit], question: str = "") -> Hit | None:
+def runner_up(hits: Sequence[Hit], question: str) -> Hit | None:
     """The best hit from another document than the first, when the ranker could hardly tell them apart.
 
     Two near-tied sources usually mean two readings of the question ("keep track of code changes":
@@ -558,7 +556,7 @@ def compose(
         body=body,
         passages=[passage_out(h) for h in hits],
         citations=citations.items,
-        related=related(hits, citations.items, question=question),
+        related=related(hits, citations.items, question),
         parts=answer_parts,
         confidence=confidence,
         note=note,

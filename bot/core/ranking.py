@@ -106,14 +106,13 @@ def faq_first(index: SearchIndex, hits: Sequence[Hit]) -> list[Hit]:
     if not hits or hits[0].passage.kind == "faq":
         return list(hits)
     top = hits[0]
-    siblings = [
+    close = [
         (index.similarity(hit.row, top.row), n)
         for n, hit in enumerate(hits[1:3], start=1)
         if hit.passage.kind == "faq" and top.score - hit.score <= FAQ_FIRST_GAP
     ]
-    siblings = [(similarity, n) for similarity, n in siblings if similarity >= SIBLING_COSINE]
-    if not siblings:
-        return list(hits)
     # Two entries close behind (is a master's worth it? do I need a PhD?): the section's own sibling.
-    n = max(siblings)[1]
+    similarity, n = max(close, default=(0.0, 0))
+    if similarity < SIBLING_COSINE:
+        return list(hits)
     return [hits[n], *hits[:n], *hits[n + 1 :]]

@@ -18,10 +18,6 @@ AnchorText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 Anchors = Annotated[list[AnchorText], Field(max_length=8)]
 """Question anchors: ways members ask what a passage answers. Small embedders match a question to a
 question far better than a question to a paragraph, so each anchor is indexed as a pointer to its passage."""
-AudienceWord = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=40)]
-Audience = Annotated[list[AudienceWord], Field(max_length=20)]
-"""Words a member uses when a passage is written for them ("teacher", "pharmacist"): a passage for one
-background is offered as further reading only to a member who names it (`compose.for_asker`)."""
 
 
 class _Strict(BaseModel):
@@ -48,6 +44,8 @@ class Section(_Strict):
     text: str
     line: int
     questions: list[str] = Field(default_factory=list)
+    # Words a member uses when a passage is written for them ("teacher", "pharmacist"): a passage for one
+    # background is offered as further reading only to a member who names it (`compose.for_asker`).
     audience: list[str] = Field(default_factory=list)
 
 
@@ -67,7 +65,10 @@ class FaqMeta(_Strict):
     id: Slug
     question: ShortText
     questions: Anchors = Field(default_factory=list)
-    audience: Audience = Field(default_factory=list)
+    audience: list[str] = Field(
+        default_factory=list,
+        description="Words members of the background it is written for use; checked by `loader.check_audience`.",
+    )
     tags: list[Slug] = Field(default_factory=list)
     added_by: str | None = Field(default=None, max_length=100)
 
