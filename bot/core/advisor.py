@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.core.answers import Answer, clean_question, decline, empty_answer
+from bot.core.answers import EMPLOYER_PAY_TEXT, Answer, clean_question, decline, empty_answer
 from bot.core.batching import MicroBatcher
 from bot.core.chunking import ChunkerSettings
 from bot.core.compose import NEAR_TIE, compose, for_asker
@@ -26,7 +26,7 @@ from bot.core.index.artifacts import current_build, read_knowledge, read_manifes
 from bot.core.index.build import BuildReport, Progress, build_index, is_stale
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, ScopeRule
-from bot.core.names import nothing_specific, unknown_names
+from bot.core.names import nothing_specific, pay_at_employer, unknown_names
 from bot.core.question_parts import split_parts
 from bot.core.ranking import Ranker, faq_first, load_ranker
 from bot.core.retrieval import DenseMatch, Hit, Mode, QueryTerms, RetrievalSettings, SearchIndex
@@ -313,8 +313,25 @@ class Advisor:
         return answer.model_copy(update={"body": f"{nothing_specific(names)}\n\n{answer.body}"})
 
     def _compose(self, c: Consideration, k: int) -> Answer:
+        """The answer; a question about one employer's pay is declined, and a post's other parts answered."""
         if c.whole is None:
             return empty_answer()
+        employer = pay_at_employer(c.question)
+        if employer is None:
+            return self._compose_from(c, k)
+        reply = EMPLOYER_PAY_TEXT.format(name=employer[0].upper() + employer[1:])
+        rest = [p for p in c.parts if pay_at_employer(p.asked) is None]
+        if rest and len(rest) < len(c.parts):
+            # The whole post's passages are pulled by the pay question, so only the other parts answer.
+            answer = self._compose_from(replace(c, whole=replace(c.whole, covered=False), parts=rest), k)
+            if not answer.abstained:
+                asked = next(p.asked for p in c.parts if p not in rest)
+                return answer.model_copy(update={"body": f"{answer.body}\n\n**{asked}**\n{reply}"})
+        hits = c.whole.hits
+        return decline(c.question, hits[:k], nearest_faq(hits, c.question), c.whole.probability, c.note, reply=reply)
+
+    def _compose_from(self, c: Consideration, k: int) -> Answer:
+        assert c.whole is not None
         whole = c.whole
         answered_parts = [p for p in c.parts if p.covered or (whole.covered and p.hits and p.probability >= PART_BAR)]
         picks = _assign(answered_parts, NEAR_TIE if self.ranker.active else None)

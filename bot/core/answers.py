@@ -19,6 +19,11 @@ from bot.core.text import clean_text
 
 MAX_QUESTION_CHARS = 1000
 DECLINE_TEXT = "I don't know: the knowledge base doesn't cover that, and I'd rather not guess."
+EMPLOYER_PAY_TEXT = (
+    "I can't tell you what {name} pays right now: pay changes, and depends on level, location and negotiation. "
+    "Salary-sharing sites, recent offers for that company and city, and the recruiter are where to check; "
+    "for the general picture, ask “How much do machine learning engineers earn?”"
+)
 EMPTY_TEXT = "Please ask a question, for example: “What should I learn first to become an ML engineer?”"
 
 
@@ -134,16 +139,18 @@ def decline(
     confidence: float,
     note: str | None,
     scope: ScopeRule | None = None,
+    reply: str | None = None,
 ) -> Answer:
-    """Says plainly that the knowledge base does not cover it; a matched scope rule says what to do instead."""
+    """Says plainly that the knowledge base does not cover it; a matched scope rule, or a `reply` for a
+    kind of question the core recognises itself, says what to do instead."""
     return Answer(
         question=question,
         abstained=True,
-        body=scope.reply if scope else DECLINE_TEXT,
+        body=reply or (scope.reply if scope else DECLINE_TEXT),
         passages=[passage_out(h) for h in hits],
         suggestions=suggestions,
         confidence=confidence,
-        reason="out_of_scope" if scope else "not_covered",
+        reason="out_of_scope" if scope or reply else "not_covered",
         scope=scope.id if scope else None,
         note=note,
     )

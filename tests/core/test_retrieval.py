@@ -116,6 +116,18 @@ def test_a_post_asking_two_things_is_answered_part_by_part(small_advisor) -> Non
     assert not with_second(PART_BAR - 0.05).parts  # one part left: the post is answered as one question
 
 
+def test_pay_at_one_employer_is_declined_and_a_posts_other_part_answered(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    """One company's pay right now is a live fact: a general range read as that company's misleads."""
+    [answer] = small_advisor.ask_many(["how much does celestron pay a telescope engineer right now?"])
+    assert answer.abstained and answer.reason == "out_of_scope"
+    assert answer.body.startswith("I can't tell you what Celestron pays right now")
+    post = "How often should I feed my sourdough starter? And what salary does Celestron pay right now?"
+    [answer] = small_advisor.ask_many([post])
+    assert not answer.abstained and "starter" in answer.body.lower()
+    assert answer.body.endswith("ask “How much do machine learning engineers earn?”")
+    assert "**And what salary does Celestron pay right now?**" in answer.body
+
+
 def test_a_follow_up_with_no_topic_of_its_own_is_not_a_part() -> None:
     from bot.core.question_parts import split_parts
 
