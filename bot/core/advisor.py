@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.core.answers import EMPLOYER_PAY_TEXT, Answer, clean_question, decline, empty_answer
+from bot.core.answers import DECLINE_TEXT, EMPLOYER_PAY_TEXT, Answer, clean_question, decline, empty_answer
 from bot.core.batching import MicroBatcher
 from bot.core.chunking import ChunkerSettings
 from bot.core.compose import NEAR_TIE, compose, for_asker
@@ -29,6 +29,7 @@ from bot.core.knowledge.models import KnowledgeBase, ScopeRule
 from bot.core.names import nothing_specific, pay_at_employer, unknown_names
 from bot.core.question_parts import split_parts
 from bot.core.ranking import Ranker, faq_first, load_ranker
+from bot.core.recognised import recognised_rule
 from bot.core.retrieval import DenseMatch, Hit, Mode, QueryTerms, RetrievalSettings, SearchIndex
 from bot.core.spelling import Speller
 
@@ -313,22 +314,27 @@ class Advisor:
         return answer.model_copy(update={"body": f"{nothing_specific(names)}\n\n{answer.body}"})
 
     def _compose(self, c: Consideration, k: int) -> Answer:
-        """The answer; a question about one employer's pay is declined, and a post's other parts answered."""
+        """The answer; a question the core recognises as out of scope is declined, a post's other parts answered."""
         if c.whole is None:
             return empty_answer()
-        employer = pay_at_employer(c.question)
-        if employer is None:
+        out = _out_of_scope(c.question, c.index)
+        if out is None:
             return self._compose_from(c, k)
-        reply = EMPLOYER_PAY_TEXT.format(name=employer[0].upper() + employer[1:])
-        rest = [p for p in c.parts if pay_at_employer(p.asked) is None]
+        rest = [p for p in c.parts if _out_of_scope(p.asked, c.index) is None]
         if rest and len(rest) < len(c.parts):
-            # The whole post's passages are pulled by the pay question, so only the other parts answer.
+            # The whole post's passages are pulled by the part out of scope, so only the other parts answer.
             answer = self._compose_from(replace(c, whole=replace(c.whole, covered=False), parts=rest), k)
             if not answer.abstained:
-                asked = next(p.asked for p in c.parts if p not in rest)
-                return answer.model_copy(update={"body": f"{answer.body}\n\n**{asked}**\n{reply}"})
+                told = [
+                    f"**{p.asked}**\n{reply}"
+                    for p in c.parts
+                    for reply, _ in [_out_of_scope(p.asked, c.index) or out]
+                    if p not in rest
+                ]
+                return answer.model_copy(update={"body": "\n\n".join([answer.body, *told])})
+        reply, rule = out
         hits = c.whole.hits
-        return decline(c.question, hits[:k], nearest_faq(hits, c.question), c.whole.probability, c.note, reply=reply)
+        return decline(c.question, hits[:k], nearest_faq(hits, c.question), c.whole.probability, c.note, rule, reply)
 
     def _compose_from(self, c: Consideration, k: int) -> Answer:
         assert c.whole is not None
@@ -359,6 +365,19 @@ class Advisor:
             c.note,
             whole.scope_rule,
         )
+
+
+def _out_of_scope(text: str, index: SearchIndex | None) -> tuple[str, ScopeRule | None] | None:
+    """What to say instead of answering, for a kind of question recognised by its words."""
+    employer = pay_at_employer(text)
+    if employer is not None:
+        return EMPLOYER_PAY_TEXT.format(name=employer[0].upper() + employer[1:]), None
+    recognised = recognised_rule(text)
+    if recognised is None:
+        return None
+    rules = index.artifacts.knowledge.scope if index is not None else []
+    rule = next((r for r in rules if r.id == recognised), None)
+    return (rule.reply if rule else DECLINE_TEXT), rule
 
 
 def _focus(c: Consideration, considered: Considered) -> Callable[[str], float] | None:
