@@ -26,10 +26,10 @@ from bot.core.index.artifacts import current_build, read_knowledge, read_manifes
 from bot.core.index.build import BuildReport, Progress, build_index, is_stale
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, ScopeRule
-from bot.core.names import nothing_specific, pay_at_employer, unknown_names
+from bot.core.names import nothing_specific, unknown_names
 from bot.core.question_parts import split_parts
 from bot.core.ranking import Ranker, faq_first, load_ranker
-from bot.core.recognised import recognised_rule
+from bot.core.recognised import pay_at_employer, recognised_rule
 from bot.core.retrieval import DenseMatch, Hit, Mode, QueryTerms, RetrievalSettings, SearchIndex
 from bot.core.spelling import Speller
 

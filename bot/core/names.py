@@ -35,7 +35,7 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _is_a_date(word: str) -> bool:
+def is_a_date(word: str) -> bool:
     """ "Monday", "Mondays", "Christmas", "December's": a day or season, not part of a name."""
     bare = re.sub(r"['’]s$", "", word.lower())
     return bare in _NOT_NAMES or bare.removesuffix("s") in _NOT_NAMES
@@ -48,7 +48,7 @@ def unknown_names(question: str, known: Container[str]) -> list[str]:
         for match in pattern.finditer(question):
             group = "joined" if pattern is _AFTER and match["joined"] else "name"
             words = match[group].split()
-            while words and _is_a_date(words[-1]):
+            while words and is_a_date(words[-1]):
                 words.pop()
             name = " ".join(words).rstrip(".-")
             lowered = _WORD.findall(name.lower())
@@ -61,42 +61,3 @@ def nothing_specific(names: list[str]) -> str:
     """The sentence an answer opens with when it can only give the general picture."""
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     return f"*I have nothing specific about {listed}, so this is the general picture.*"
-
-
-# Pay at one employer ("what's the salary at Google London right now", "how much does monzo pay"): the
-# knowledge base holds the general picture only, and one company's current pay is a live fact that a
-# general range answers misleadingly (every trial session's member read the US range as that company's).
-_PAY = re.compile(
-    r"\b(?:salary|salaries|pay|pays|paid|earn|earns|earning|compensation|comp|ctc|package|stipend)\b", re.I
-)
-_PAY_AT = re.compile(r"\b(?i:at)[ \t]+(?P<name>[A-Za-z][\w&.-]*)")
-_DOES_PAY = re.compile(r"\b(?i:does|do)[ \t]+(?P<name>[A-Za-z][\w&.-]*)[ \t]+(?i:pay|pays|offer|give)\b")
-_PAY_POSSESSIVE = re.compile(
-    r"\b(?P<name>[A-Za-z][\w&.-]*)['’]s[ \t]+(?i:salary|salaries|pay|compensation|comp|package)\b"
-)
-# Words after "at" that name a kind of employer, a level or a time, not one employer.
-_NOT_AN_EMPLOYER = frozenset(
-    """
-    a an the my our your their his her its this that these those some any one all each every other another
-    i you we they he she it them me us
-    same different various most least first last start end entry junior mid senior lead staff principal
-    level levels stage point time times age home work uni university college school big small large huge
-    top tier startup startups company companies firm firms employer employers faang maang manga mnc mncs
-    tech product service services bank banks fintech government agencies agency places place ml ai data it
-    least once minimum maximum max min around about roughly best worst night weekends weekend
-    """.split()  # noqa: SIM905 (a word list reads best as words)
-)
-
-
-def pay_at_employer(question: str) -> str | None:
-    """The employer whose pay the question asks about, if it names one."""
-    if not _PAY.search(question):
-        return None
-    for pattern in (_PAY_AT, _DOES_PAY, _PAY_POSSESSIVE):
-        for match in pattern.finditer(question):
-            name = match["name"].rstrip(".-")
-            lowered = name.lower()
-            if lowered in _NOT_AN_EMPLOYER or lowered.endswith("ing") or _is_a_date(name) or lowered.isdigit():
-                continue
-            return name
-    return None

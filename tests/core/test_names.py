@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.names import nothing_specific, pay_at_employer, unknown_names
+from bot.core.names import nothing_specific, unknown_names
 
 KNOWN = {"google", "python", "pytorch", "andrew", "ng", "what", "it", "home", "kaggle", "one", "should", "i"}
 
@@ -51,35 +51,3 @@ def test_where_members_work_people_known_names_and_lowercase_words_are_not_asked
 def test_the_sentence_names_every_name() -> None:
     assert nothing_specific(["Stripe"]) == "*I have nothing specific about Stripe, so this is the general picture.*"
     assert "about Stripe, Shopify or Spotify," in nothing_specific(["Stripe", "Shopify", "Spotify"])
-
-
-@pytest.mark.parametrize(
-    ("question", "employer"),
-    [
-        ("What is the salary for a junior ML engineer at Google London right now?", "Google"),
-        ("what is the salary of ml engineer fresher at google india right now", "google"),
-        ("how much does monzo pay ML engineers in london", "monzo"),
-        ("what's Spotify's salary for a senior MLE?", "Spotify"),
-        ("current base salary for a research scientist at DeepMind? need it for my negotiation", "DeepMind"),
-    ],
-)
-def test_pay_at_one_employer_is_recognised(question: str, employer: str) -> None:
-    assert pay_at_employer(question) == employer
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "how much do ml engineers make",
-        "what salary should i ask for at my first job offer",
-        "is the pay better at a startup or at big tech?",
-        "what do ML engineers earn at entry level?",
-        "do they pay well in Europe?",
-        "does freelancing pay well for ML people?",
-        "how do i get an ML job at Google?",  # no pay asked
-        "how much can I earn at 30 if I start now",
-        "",
-    ],
-)
-def test_pay_in_general_and_employers_without_pay_are_not(question: str) -> None:
-    assert pay_at_employer(question) is None, question

@@ -1,10 +1,10 @@
-"""Requests recognised by their words: a quoted error is a debugging request, "write me…code" a code request."""
+"""Requests recognised by their words: a quoted error, "write me…code", one employer's pay right now."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.core.recognised import CODE_RULE, DEBUGGING_RULE, recognised_rule
+from bot.core.recognised import CODE_RULE, DEBUGGING_RULE, pay_at_employer, recognised_rule
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,35 @@ def test_a_recognised_request_is_declined_and_a_posts_other_part_answered(small_
     [answer] = small_advisor.ask_many([post])
     assert not answer.abstained and "starter" in answer.body.lower()
     assert answer.body.endswith(f"**And can you write me python code for a bread timer?**\n{DECLINE_TEXT}")
+
+
+@pytest.mark.parametrize(
+    ("question", "employer"),
+    [
+        ("What is the salary for a junior ML engineer at Google London right now?", "Google"),
+        ("what is the salary of ml engineer fresher at google india right now", "google"),
+        ("how much does monzo pay ML engineers in london", "monzo"),
+        ("what's Spotify's salary for a senior MLE?", "Spotify"),
+        ("current base salary for a research scientist at DeepMind? need it for my negotiation", "DeepMind"),
+    ],
+)
+def test_pay_at_one_employer_is_recognised(question: str, employer: str) -> None:
+    assert pay_at_employer(question) == employer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much do ml engineers make",
+        "what salary should i ask for at my first job offer",
+        "is the pay better at a startup or at big tech?",
+        "what do ML engineers earn at entry level?",
+        "do they pay well in Europe?",
+        "does freelancing pay well for ML people?",
+        "how do i get an ML job at Google?",  # no pay asked
+        "how much can I earn at 30 if I start now",
+        "",
+    ],
+)
+def test_pay_in_general_and_employers_without_pay_are_not(question: str) -> None:
+    assert pay_at_employer(question) is None, question
