@@ -47,3 +47,15 @@ def test_the_threshold_does_not_hinge_on_one_shuffle_of_the_folds(monkeypatch: p
     monkeypatch.setattr(calibration, "REPEATS", 1)
     one_shuffle = np.mean([spread(x, y) for x, y in datasets])
     assert averaged < 0.75 * one_shuffle
+
+
+def test_drift_counts_from_the_last_check_when_a_refit_was_tried_and_the_model_kept() -> None:
+    from bot.core.decision import DecisionModel
+
+    fitted = {"a.md": "1", "b.md": "1", "c.md": "1", "d.md": "1"}
+    today = {"a.md": "2", "b.md": "1", "c.md": "1", "d.md": "1", "e.md": "1"}
+    model = DecisionModel.flat(threshold=0.5, fitted_on=fitted)
+    assert model.drift(today) == 2 / 5  # one file changed, one added
+    checked = model.model_copy(update={"checked_on": today})
+    assert checked.drift(today) == 0.0 and checked.fitted_on == fitted  # what it saw stays on record
+    assert checked.drift({**today, "f.md": "1"}) == 1 / 6

@@ -35,6 +35,11 @@ class LogisticModel(BaseModel):
     fitted_at: datetime | None = None
     fitted_on: dict[str, str] = Field(default_factory=dict, description="The knowledge files (sha256) it saw.")
     fitted_items: int = 0
+    checked_on: dict[str, str] = Field(
+        default_factory=dict,
+        description="The knowledge files on which a refit was last tried and this model kept, as no worse on "
+        "the split it never saw.",
+    )
 
     @classmethod
     def flat(cls, **fields: object) -> Self:
@@ -62,9 +67,11 @@ class LogisticModel(BaseModel):
         return float(self.probabilities([row])[0])
 
     def drift(self, files: dict[str, str]) -> float:
-        """Share of knowledge files added, removed or changed since the model was fitted."""
-        if not self.fitted_on:
+        """Share of knowledge files added, removed or changed since the model was fitted, or last kept
+        against a refit on the knowledge of that day."""
+        base = self.checked_on or self.fitted_on
+        if not base:
             return 0.0
-        names = set(files) | set(self.fitted_on)
-        changed = sum(files.get(n) != self.fitted_on.get(n) for n in names)
+        names = set(files) | set(base)
+        changed = sum(files.get(n) != base.get(n) for n in names)
         return changed / len(names) if names else 0.0
