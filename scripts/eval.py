@@ -123,6 +123,10 @@ def refit_decision(advisor: Advisor, splits: dict[str, list[Item]], knowledge: P
     """
     target = ROOT / "bot" / "core" / MODEL_FILE
     refit = calibrated(advisor, splits["calibrate"])
+    if advisor.decision.features != list(FEATURES):  # the shipped one cannot run: nothing to compare
+        target.write_text(refit.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {target.relative_to(ROOT)}: threshold {refit.threshold}, fitted on {refit.fitted_items} items")
+        return with_decision(advisor, refit)
     before = metrics([g for g, _ in evaluate(advisor, splits["tune"])])
     after = metrics([g for g, _ in evaluate(with_decision(advisor, refit), splits["tune"])])
     print("tune, the shipped decision and the refit on calibrate:")

@@ -314,41 +314,49 @@ class Advisor:
         return answer.model_copy(update={"body": f"{nothing_specific(names)}\n\n{answer.body}"})
 
     def _compose(self, c: Consideration, k: int) -> Answer:
-        """The answer; a question the core recognises as out of scope is declined, a post's other parts answered."""
+        """The answer; a question recognised as out of scope by its words is declined, and in a post of
+        several questions only the parts so recognised: the others are answered, those told why not."""
         if c.whole is None:
             return empty_answer()
-        out = _out_of_scope(c.question, c.index)
-        if out is None:
-            return self._compose_from(c, k)
-        rest = [p for p in c.parts if _out_of_scope(p.asked, c.index) is None]
-        if rest and len(rest) < len(c.parts):
-            # The whole post's passages are pulled by the part out of scope, so only the other parts answer.
-            answer = self._compose_from(replace(c, whole=replace(c.whole, covered=False), parts=rest), k)
-            if not answer.abstained:
-                told = [
-                    f"**{p.asked}**\n{reply}"
-                    for p in c.parts
-                    for reply, _ in [_out_of_scope(p.asked, c.index) or out]
-                    if p not in rest
-                ]
-                return answer.model_copy(update={"body": "\n\n".join([answer.body, *told])})
+        whole = c.whole
+        if c.parts:
+            recognised = [(p, _out_of_scope(p.asked, c.index)) for p in c.parts]
+            told = [(p, out) for p, out in recognised if out is not None]
+            if not told:
+                return self._compose_from(c, k, c.parts)
+            rest = [p for p, out in recognised if out is None]
+            # The whole post's passages are pulled by the part out of scope: the other parts answer alone.
+            answer = self._compose_from(c, k, rest, whole_answers=False) if rest else None
+            if answer is not None and not answer.abstained:
+                notes = [f"**{p.asked}**\n{reply}" for p, (reply, _) in told]
+                return answer.model_copy(update={"body": "\n\n".join([answer.body, *notes])})
+            out = told[0][1]
+        else:
+            found = _out_of_scope(c.question, c.index)
+            if found is None:
+                return self._compose_from(c, k, c.parts)
+            out = found
         reply, rule = out
-        hits = c.whole.hits
-        return decline(c.question, hits[:k], nearest_faq(hits, c.question), c.whole.probability, c.note, rule, reply)
+        return decline(
+            c.question, whole.hits[:k], nearest_faq(whole.hits, c.question), whole.probability, c.note, rule, reply
+        )
 
-    def _compose_from(self, c: Consideration, k: int) -> Answer:
+    def _compose_from(
+        self, c: Consideration, k: int, parts: Sequence[Considered], whole_answers: bool = True
+    ) -> Answer:
+        """`whole_answers=False`: a single answer comes from the best answered part, not the whole post."""
         assert c.whole is not None
         whole = c.whole
-        answered_parts = [p for p in c.parts if p.covered or (whole.covered and p.hits and p.probability >= PART_BAR)]
+        answered_parts = [p for p in parts if p.covered or (whole.covered and p.hits and p.probability >= PART_BAR)]
         picks = _assign(answered_parts, NEAR_TIE if self.ranker.active else None)
         if len(picks) >= 2:
             best = max(answered_parts, key=lambda p: p.probability)
             confidence = whole.probability if whole.covered else best.probability
             # The passages each part is answered from come first, then the whole post's.
             hits = _unique([hit for _, hit in picks] + whole.hits)
-            parts = [(p.asked, hit) for p, hit in _with_shared(answered_parts, picks)]
-            return compose(c.question, hits[:k], confidence, c.note, parts=parts)
-        if whole.covered:
+            blocks = [(p.asked, hit) for p, hit in _with_shared(answered_parts, picks)]
+            return compose(c.question, hits[:k], confidence, c.note, parts=blocks)
+        if whole.covered and whole_answers:
             return compose(
                 c.question, whole.hits[:k], whole.probability, c.note, ranked=self.ranker.active, focus=_focus(c, whole)
             )
@@ -371,7 +379,7 @@ def _out_of_scope(text: str, index: SearchIndex | None) -> tuple[str, ScopeRule 
     """What to say instead of answering, for a kind of question recognised by its words."""
     employer = pay_at_employer(text)
     if employer is not None:
-        return EMPLOYER_PAY_TEXT.format(name=employer[0].upper() + employer[1:]), None
+        return EMPLOYER_PAY_TEXT.format(name=employer.capitalize() if employer.islower() else employer), None
     recognised = recognised_rule(text)
     if recognised is None:
         return None

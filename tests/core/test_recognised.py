@@ -14,7 +14,8 @@ from bot.core.recognised import CODE_RULE, DEBUGGING_RULE, pay_at_employer, reco
         "getting ValueError: Input contains NaN when i call fit",
         'I get "Error in UseMethod("predict") : no applicable method" in R, why?',
         "Traceback (most recent call last): File 'train.py', line 3 ... what's wrong?",
-        "NullPointerException in my feature job",
+        "my loop keeps throwing a KeyError on the label column, why",
+        "**ValueError: shapes (32,10) and (64,1) not aligned** what now",
     ],
 )
 def test_a_quoted_error_is_a_debugging_request(question: str) -> None:
@@ -26,7 +27,8 @@ def test_a_quoted_error_is_a_debugging_request(question: str) -> None:
     [
         "Write me an airflow DAG that retrains an xgboost model weekly",
         "can u write me python code for a movie recommender",
-        "could someone please implement k-means in numpy for me, it's for a class",
+        "could someone please implement k-means in numpy for my assignment",
+        "Give me python code for linear regression",
         "write the full FastAPI + Dockerfile code to deploy my model",
     ],
 )
@@ -43,6 +45,16 @@ def test_asking_for_code_to_be_written_is_a_code_request(question: str) -> None:
         "how do I write clean code for ML projects?",
         "does that give me a head start for MLOps?",
         "what SQL concept do I need to find the days between purchases?",
+        "What's the difference between a TypeError and a ValueError, and do I need to know Python exceptions?",
+        "Should I use MeanSquaredError or MeanAbsoluteError loss for regression in Keras?",
+        "I spent a whole day on a ValueError in my first sklearn project. Is it normal to struggle this much?",
+        "I fixed my first KeyError today! How long does it take to get job-ready in ML?",
+        "How much code will you write as an ML engineer day to day?",
+        "Can you code your way into ML without a degree?",
+        "Can anyone write production code without a CS degree?",
+        "Can you write production-quality code as a self-taught ML engineer?",
+        "Can you write me a study plan for learning ML? I already know some Python.",
+        "should I write my ML code in notebooks or scripts?",
         "",
     ],
 )
@@ -57,6 +69,8 @@ def test_a_recognised_request_is_declined_and_a_posts_other_part_answered(small_
     assert answer.abstained and answer.reason == "out_of_scope"
     assert answer.body == DECLINE_TEXT  # this knowledge has no "debugging" rule to reply with
     post = "How often should I feed my sourdough starter? And can you write me python code for a bread timer?"
+    story = "I fixed my first ValueError in my bread app today! How often should I feed my sourdough starter?"
+    assert not small_advisor.ask_many([story])[0].abstained
     [answer] = small_advisor.ask_many([post])
     assert not answer.abstained and "starter" in answer.body.lower()
     assert answer.body.endswith(f"**And can you write me python code for a bread timer?**\n{DECLINE_TEXT}")
@@ -65,14 +79,18 @@ def test_a_recognised_request_is_declined_and_a_posts_other_part_answered(small_
 @pytest.mark.parametrize(
     ("question", "employer"),
     [
-        ("What is the salary for a junior ML engineer at Google London right now?", "Google"),
+        ("What is the salary for a junior ML engineer at Google London right now?", "Google London"),
         ("what is the salary of ml engineer fresher at google india right now", "google"),
-        ("how much does monzo pay ML engineers in london", "monzo"),
+        ("how much does monzo pay ML engineers in london right now", "monzo"),
+        ("how much does monzo pay ML engineers in london", None),  # a lowercase word: only about now
         ("what's Spotify's salary for a senior MLE?", "Spotify"),
         ("current base salary for a research scientist at DeepMind? need it for my negotiation", "DeepMind"),
+        ("How much do ML engineers make at Google?", "Google"),
+        ("How much does **Google** pay ML engineers?", "Google"),
+        ("what is ml engineer salary at google this year for new grad?", "google"),
     ],
 )
-def test_pay_at_one_employer_is_recognised(question: str, employer: str) -> None:
+def test_pay_at_one_employer_is_recognised(question: str, employer: str | None) -> None:
     assert pay_at_employer(question) == employer
 
 
@@ -87,6 +105,21 @@ def test_pay_at_one_employer_is_recognised(question: str, employer: str) -> None
         "does freelancing pay well for ML people?",
         "how do i get an ML job at Google?",  # no pay asked
         "how much can I earn at 30 if I start now",
+        "I work at Tesco as a data analyst. How much do ML engineers earn in the UK?",
+        "I'm a student at Stanford; what salary can I expect as a new grad ML engineer?",
+        "I'm an intern at Amazon, what salary should I ask for when I convert to full time?",
+        "What is an ML engineer's salary in India?",
+        "Is the paid certificate at Coursera worth it for getting an ML job?",
+        "Should I pay for the ML course at Udacity or use free resources?",
+        "What should I pay attention to at interviews for ML roles?",
+        "Do ML engineers who work at scale earn more than those at startups?",
+        "What's the typical pay at research labs compared to product teams?",
+        "Is pay at European companies much lower than in the US?",
+        "Does MLOps pay more than data science?",
+        "Does Google offer free ML courses, or are the good ones paid?",
+        "How much prize money can you earn at Kaggle competitions, and does it help get hired?",
+        "Is it worth getting a masters? I've read ML engineers at Google earn a lot.",
+        "does freelancing pay well for ml people right now?",
         "",
     ],
 )
