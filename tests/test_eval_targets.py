@@ -25,8 +25,8 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "eval" / "questions"
 
-# CI holds the report split to a floor a little below what it measured (hit@3 0.912, MRR@5 0.831, fact
-# hit 0.856, decline precision 0.923, recall 0.923): the goal (0.95 / 0.85 / 0.85 / 0.90 / 0.90) is not
+# CI holds the report split to a floor a little below what it measured (hit@3 0.906, MRR@5 0.829, fact
+# hit 0.856, decline precision 0.925, recall 0.942): the goal (0.95 / 0.85 / 0.85 / 0.90 / 0.90) is not
 # reached for hit@3 and MRR@5, and docs/retrieval.md says where it stands. The floor catches quality
 # slipping back.
 FLOOR = {"hit3": 0.89, "mrr5": 0.81, "fact_hit": 0.82, "decline_precision": 0.90, "decline_recall": 0.90}
@@ -71,7 +71,7 @@ def test_grading_needs_the_facts_in_the_text_a_member_sees() -> None:
     assert not grade(item, True, facts, [facts]).answer_hit  # declined
 
 
-def test_shipped_decision_model_was_fitted_on_this_knowledge() -> None:
+def test_shipped_decision_model_was_fitted_or_checked_on_this_knowledge() -> None:
     drift = load_decision().drift(fingerprint(ROOT / "knowledge"))
     assert drift < 0.2, f"{drift:.0%} of knowledge files changed since the fit: run scripts/eval.py --calibrate"
 
