@@ -121,25 +121,21 @@ def refit_decision(advisor: Advisor, splits: dict[str, list[Item]], knowledge: P
     the shipped one. A model kept against a refit is marked as checked on today's knowledge, so that
     `kb status` measures drift from there.
     """
-    target = ROOT / "bot" / "core" / MODEL_FILE
     refit = calibrated(advisor, splits["calibrate"])
-    if advisor.decision.features != list(FEATURES):  # the shipped one cannot run: nothing to compare
-        target.write_text(refit.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {target.relative_to(ROOT)}: threshold {refit.threshold}, fitted on {refit.fitted_items} items")
-        return with_decision(advisor, refit)
-    before = metrics([g for g, _ in evaluate(advisor, splits["tune"])])
-    after = metrics([g for g, _ in evaluate(with_decision(advisor, refit), splits["tune"])])
-    print("tune, the shipped decision and the refit on calibrate:")
-    print(table([("shipped", before), ("refit", after)]))
-    worse = after.fact_hit < before.fact_hit or _decline_f1(after) < _decline_f1(before)
-    if worse and not force:
-        kept = advisor.decision.model_copy(update={"checked_on": fingerprint(knowledge)})
-        target.write_text(kept.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        print(f"kept {target.relative_to(ROOT)}: the refit is worse on tune (--force writes it); marked as checked")
-        return with_decision(advisor, kept)
-    target.write_text(refit.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT)}: threshold {refit.threshold}, fitted on {refit.fitted_items} items")
-    return with_decision(advisor, refit)
+    chosen, said = refit, f"wrote it: threshold {refit.threshold}, fitted on {refit.fitted_items} items"
+    if advisor.decision.features == list(FEATURES):  # else the shipped one cannot run: nothing to compare
+        before = metrics([g for g, _ in evaluate(advisor, splits["tune"])])
+        after = metrics([g for g, _ in evaluate(with_decision(advisor, refit), splits["tune"])])
+        print("tune, the shipped decision and the refit on calibrate:")
+        print(table([("shipped", before), ("refit", after)]))
+        worse = after.fact_hit < before.fact_hit or _decline_f1(after) < _decline_f1(before)
+        if worse and not force:
+            chosen = advisor.decision.model_copy(update={"checked_on": fingerprint(knowledge)})
+            said = "kept the shipped one: the refit is worse on tune (--force writes it); marked as checked"
+    target = ROOT / "bot" / "core" / MODEL_FILE
+    target.write_text(chosen.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    print(f"{target.relative_to(ROOT)}: {said}")
+    return with_decision(advisor, chosen)
 
 
 def with_decision(advisor: Advisor, decision: DecisionModel) -> Advisor:

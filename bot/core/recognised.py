@@ -95,26 +95,10 @@ _NOW = re.compile(
 # Where the member works or studies now is not what they ask about ("I'm a student at Stanford, what
 # salary can I expect?", "my job at Tesco"): one of these words among the three before "at".
 _MEMBERS_OWN = frozenset(
-    [
-        "work",
-        "works",
-        "working",
-        "worked",
-        "study",
-        "studying",
-        "student",
-        "students",
-        "intern",
-        "interning",
-        "internship",
-        "employed",
-        "employee",
-        "job",
-        "i'm",
-        "im",
-        "am",
-        "we're",
-    ]
+    """
+    work works working worked study studying student students intern interning internship employed employee
+    job i'm im am we're
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _NOT_AN_EMPLOYER = frozenset(
     """
@@ -123,8 +107,8 @@ _NOT_AN_EMPLOYER = frozenset(
     same different various most least first last start end entry junior mid senior lead staff principal
     level levels stage point time times age home work uni university college school big small large huge
     top tier startup startups company companies firm firms employer employers faang maang manga mnc mncs
-    tech product service services bank banks fintech government agencies agency places place ml ai data it
-    least once minimum maximum max min around about roughly best worst night weekends weekend scale
+    tech product service services bank banks fintech government agencies agency places place ml ai data
+    once minimum maximum max min around about roughly best worst night weekends weekend scale
     research remote european american indian british german us uk eu india usa europe asia
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )

@@ -81,7 +81,7 @@ def decision_status(advisor: Advisor) -> DecisionStatus:
     """Refitting is advised once a fifth of the knowledge files differ from those it was fitted on (or
     last checked on, when a refit was tried and the shipped model kept)."""
     model = advisor.decision
-    changed = model.drift(fingerprint(advisor.config.knowledge_dir)) if model.fitted_on else 0.0
+    changed = model.drift(fingerprint(advisor.config.knowledge_dir))
     return DecisionStatus(
         fitted_at=model.fitted_at,
         fitted_items=model.fitted_items,
