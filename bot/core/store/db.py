@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -158,6 +160,27 @@ def _postgres_engine(parsed: URL) -> Engine:
         ) from exc
 
 
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL once, retrying while another process holds it.
+
+    WAL is a property of the file, so a connection that finds it already set changes nothing. Setting it
+    needs an exclusive lock, and SQLite can report "database is locked" for that without waiting on
+    busy_timeout when several processes open the same store at once; so it is retried up to that timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _install_sqlite_hooks(engine: Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -170,7 +193,7 @@ def _install_sqlite_hooks(engine: Engine, *, wal: bool) -> None:
             # Deleted rows are overwritten with zeros, not just unlinked: a forgotten member leaves no copy.
             cursor.execute("PRAGMA secure_delete = ON")
             if wal:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor)
                 cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
             cursor.close()

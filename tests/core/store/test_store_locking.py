@@ -8,6 +8,7 @@ SQLite the single writer lock.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.core.store import VoteResult, log_question, record_vote
-from bot.core.store.db import open_store, reading, transaction
+from bot.core.store.db import make_engine, open_store, reading, transaction
 from bot.core.store.goals import save_goal, write_status
 from bot.core.store.models import Goal, StepProgress, StepStatus
 
@@ -120,3 +121,28 @@ def test_the_same_new_goal_twice_at_once_is_created_once(store: Engine) -> None:
     assert race(store, make, make) is False
     with reading(store) as session:
         assert len(session.exec(select(Goal).where(Goal.user_id == "n")).all()) == 1
+
+
+def test_a_store_opened_while_another_process_writes_waits_to_switch_to_wal(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Switching a file to WAL fails at once (no busy wait) while another connection holds a write lock.
+
+    A second bot process opening a new store while the first migrates it met exactly that in CI.
+    """
+    path = tmp_path_factory.mktemp("wal") / "store.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    release.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1
+    finally:
+        release.join()
+        engine.dispose()
+        holder.close()
