@@ -20,7 +20,7 @@ MIN_WORDS = 5
 _NO_TOPIC = frozenset(
     """
     a about actually advice am an and any anyone anything are be but can could did do does doing done
-    dont don't else even exactly fine for get getting go going good help here how i idea if in is it just
+    dont don't else even exactly fine for get getting go going good had has have help here how i idea if in is it just
     me missing my now of ok okay on or please pls possible really right should so someone something that
     the then there these thing this those thoughts tips to was way we were what whats when where which
     who why will with worth would wrong you your
@@ -143,7 +143,7 @@ def _asks_after_lead(text: str, leads: int = LEADS) -> bool:
 # happen" name no topic, because they point back or ask an amount; "What should I learn?" has one.
 _ASKING_VERBS = frozenset(
     """
-    explain happen happens happening know learn mean means read study understand work works
+    ask asked asks expect explain happen happens happening know learn mean means read study understand work works
     """.split()  # noqa: SIM905
 )
 _AMOUNT = frozenset({"much", "more", "enough"})

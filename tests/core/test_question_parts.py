@@ -93,6 +93,12 @@ def test_a_short_question_that_points_back_borrows_the_two_sentences_before_it()
         "And what is the right way to tune those settings?"
     )
     assert split_parts(tuning)[0].startswith("I pick tree depth by checking the test set score")
+    # "have" and "ask" name no topic: "these" is the interview loop of the sentence before.
+    loop = (
+        "Just landed my first ML engineer interview loop, it's next month. "
+        "I have no idea what they even ask in these. What should I prepare for?"
+    )
+    assert split_parts(loop)[0].startswith("Just landed my first ML engineer interview loop")
 
 
 def test_an_alternative_or_a_word_or_two_after_a_question_belong_to_it() -> None:
