@@ -77,15 +77,20 @@ def _is_a_request(sentence: str, start: int) -> bool:
 # "how much does monzo pay ML engineers in london right now"), asked in one sentence. A capitalised
 # name counts; a lowercase word only in a sentence about now or a year ("at google india right now"),
 # as members type company names in lowercase and "at scale", "at research labs" name no employer.
+# An acronym counts too ("at ICON plc", "does IBM pay"), and so do "get paid" and "<name> pays".
 _PAY = re.compile(
     r"\b(?:salary|salaries|compensation|tc|ctc|pays|earns?|earning)\b|\bpay\b(?!\s+(?:off|attention|for|to)\b)"
-    r"|\bhow\s+much\b.*\bmakes?\b",
+    r"|\bhow\s+much\b.*\bmakes?\b|\b(?:get|gets|getting|are|is|be)\s+paid\b"
+    r"|\bhow\s+much\s+(?:does|do|will|would)\s+(?!(?:i|you|we|it|the|a|an)\b)[^?,;]{1,40}?\bpay\b",
     re.IGNORECASE,
 )
-_NAME = r"[A-Z][a-z][\w&-]*(?:[ \t]+[A-Z][a-z][\w&-]*){0,2}"
+# A capitalised word or an acronym ("ICON plc", "IBM"); acronyms that name no employer are listed below.
+_CAPITAL = r"(?:[A-Z][a-z][\w&-]*|[A-Z]{2,6}\b)"
+_NAME = rf"{_CAPITAL}(?:[ \t]+{_CAPITAL}){{0,2}}"
 _WORD = r"[a-z][\w&-]*"
 _AT = re.compile(rf"\bat[ \t]+(?:(?P<name>{_NAME})|(?P<word>{_WORD}))")
 _DOES_PAY = re.compile(rf"\b(?i:does|do|will|would)[ \t]+(?:(?P<name>{_NAME})|(?P<word>{_WORD}))[ \t]+(?i:pay|pays)\b")
+_NAME_PAYS = re.compile(rf"\b(?P<name>{_NAME})[ \t]+(?i:pays)\b")  # "what salary Google Warsaw pays"
 _POSSESSIVE = re.compile(rf"\b(?P<name>{_NAME})['’]s[ \t]+(?i:salary|salaries|pay|compensation)\b")
 _NOW = re.compile(
     r"\b(?:now|rn|atm|at\s+the\s+moment|these\s+days|nowadays|currently|current|latest|this\s+(?:year|month|week)|"
@@ -109,7 +114,10 @@ _NOT_AN_EMPLOYER = frozenset(
     top tier startup startups company companies firm firms employer employers faang maang manga mnc mncs
     tech product service services bank banks fintech government agencies agency places place ml ai data
     once minimum maximum max min around about roughly best worst night weekends weekend scale
-    research remote european american indian british german us uk eu india usa europe asia
+    research remote european american indian british german us uk eu india usa europe asia nyc sf
+    mle mles ds nlp llm llms cv phd msc mba
+    python java javascript typescript scala rust kotlin swift golang julia matlab sql
+    machine deep computer freelancing consulting teaching
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _GENERIC_AFTER = re.compile(
@@ -123,7 +131,7 @@ def pay_at_employer(question: str) -> str | None:
     for sentence in sentences(_MARKUP.sub("", question)):
         if not _PAY.search(sentence) or not asks(sentence):
             continue
-        for pattern in (_AT, _DOES_PAY, _POSSESSIVE):
+        for pattern in (_AT, _DOES_PAY, _NAME_PAYS, _POSSESSIVE):
             for match in pattern.finditer(sentence):
                 name = _employer(sentence, match)
                 if name is not None:

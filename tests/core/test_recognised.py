@@ -88,6 +88,11 @@ def test_a_recognised_request_is_declined_and_a_posts_other_part_answered(small_
         ("How much do ML engineers make at Google?", "Google"),
         ("How much does **Google** pay ML engineers?", "Google"),
         ("what is ml engineer salary at google this year for new grad?", "google"),
+        ("what is the current salary for a junior ML engineer at ICON plc in Dublin right now", "ICON"),
+        ("how much do ML engineers at Accenture Manila get paid right now", "Accenture Manila"),
+        ("what salary Google Warsaw pays for junior ML engineer right now?", "Google Warsaw"),
+        ("how much would Spotify pay for a junior MLE?", "Spotify"),
+        ("What does IBM pay junior ML engineers?", "IBM"),
     ],
 )
 def test_pay_at_one_employer_is_recognised(question: str, employer: str | None) -> None:
@@ -120,6 +125,16 @@ def test_pay_at_one_employer_is_recognised(question: str, employer: str | None) 
         "How much prize money can you earn at Kaggle competitions, and does it help get hired?",
         "Is it worth getting a masters? I've read ML engineers at Google earn a lot.",
         "does freelancing pay well for ml people right now?",
+        "Does Python pay more than Java?",
+        "Does Computer Vision pay more than NLP?",
+        "Do ML engineers get paid more than data scientists?",
+        "what do MLEs at FAANG earn?",
+        "Is the salary at NYC startups better?",
+        "salary at PhD level vs MSc level?",
+        "What do AI engineers get paid at startups vs big tech?",
+        "how much do I need to pay for the course at Coursera?",
+        "How much does the nanodegree at Udacity cost, and does it pay for itself?",
+        "how much do companies pay for ML engineers at entry level?",
         "",
     ],
 )
