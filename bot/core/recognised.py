@@ -1,5 +1,5 @@
-"""Out-of-scope requests recognised by their words, before meaning: a quoted error, a request for code,
-one employer's pay right now.
+"""Out-of-scope requests recognised by their words, before meaning: a quoted error, a request for code
+or for a derivation, one employer's pay right now.
 
 Scope examples are matched by meaning, and a request that names enough of the knowledge's topics can
 sit closer to a passage than to any example: "My spark job fails with java.lang.OutOfMemoryError… how
@@ -20,6 +20,7 @@ from bot.core.question_parts import asks, sentences
 
 DEBUGGING_RULE = "debugging"  # the rules of knowledge/scope.yaml whose replies these questions get
 CODE_RULE = "code-writing"
+DERIVATION_RULE = "deep-technical"
 
 # An exception class quoted with its message ("ValueError: Input contains NaN"), dotted
 # ("java.lang.OutOfMemoryError") or said to be raised ("keeps throwing a KeyError"); Keras' loss
@@ -47,6 +48,17 @@ _CODE_REQUEST = re.compile(
     rf"{_OBJECT}",
     re.IGNORECASE,
 )
+# "derive the backprop equations step by step", "can you prove that lasso gives sparse solutions",
+# "show me the full derivation of the ELBO": a request for a derivation or a proof (asked in ten of the
+# twenty-six trial sessions, and answered from the entry on how much backprop one needs). Asking
+# whether one must be able to derive something ("do I need to derive backprop by hand?") is not.
+_SHOW_ME = r"(?:show|give|walk)\s+me\s+(?:through\s+)?(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:derivation|proof)"
+_DERIVATION_REQUEST = re.compile(
+    r"\b(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|anybody)\s+(?:pls\s+|please\s+|just\s+)?"
+    rf"(?:derive|prove|{_SHOW_ME})|(?:please\s+|pls\s+)?(?:derive|prove|{_SHOW_ME}))\b"
+    r"(?!\s+(?:insights?|value|meaning|features?|yourself|myself|me|them|it|to)\b)",
+    re.IGNORECASE,
+)
 _ABILITY = re.compile(r"\b(?:without|as an?|after|before|self-taught|able to|enough to|your way)\b", re.IGNORECASE)
 
 
@@ -62,6 +74,9 @@ def recognised_rule(question: str) -> str | None:
         match = _CODE_REQUEST.search(sentence)
         if match and not _ABILITY.search(sentence) and _is_a_request(sentence, match.start()):
             return CODE_RULE
+        match = _DERIVATION_REQUEST.search(sentence)
+        if match and not _ABILITY.search(sentence) and _is_a_request(sentence, match.start()):
+            return DERIVATION_RULE
     return None
 
 

@@ -1,10 +1,10 @@
-"""Requests recognised by their words: a quoted error, "write me…code", one employer's pay right now."""
+"""Requests recognised by their words: a quoted error, "write me…code", a derivation, one employer's pay right now."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.core.recognised import CODE_RULE, DEBUGGING_RULE, pay_at_employer, recognised_rule
+from bot.core.recognised import CODE_RULE, DEBUGGING_RULE, DERIVATION_RULE, pay_at_employer, recognised_rule
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,27 @@ def test_asking_for_code_to_be_written_is_a_code_request(question: str) -> None:
 @pytest.mark.parametrize(
     "question",
     [
+        "can you derive the backpropagation equations for a 2 layer network step by step with all the matrix calculus",
+        "derive the backprop equations for a 2 layer neural net step by step with full matrix calculus pls",
+        "Please give me the full mathematical derivation of backpropagation for a 3 layer network",
+        "show me full derivation of backpropagation with matrix calculus for 3 layer network step by step",
+        "prove mathematically that k-means always converges",
+        "walk me through the full derivation of the VAE ELBO, including the closed-form KL term",
+    ],
+)
+def test_asking_for_a_derivation_or_proof_is_a_deep_technical_request(question: str) -> None:
+    assert recognised_rule(question) == DERIVATION_RULE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do I need to be able to derive backprop by hand for interviews?",
+        "should I learn to derive the gradient of logistic regression?",
+        "how can I prove my skills to employers without a degree?",
+        "is it important to derive the equations or just understand them?",
+        "How do I prove to recruiters that I can do ML?",
+        "Do interviewers ask you to derive backprop?",
         "how do I fix cuda out of memory when fine-tuning?",  # a symptom the knowledge answers
         "what is the difference between an error and a bias in a model?",
         "can you give me a realistic study plan for 10 hours a week?",
