@@ -59,7 +59,14 @@ _DERIVATION_REQUEST = re.compile(
     r"(?!\s+(?:insights?|value|meaning|features?|yourself|myself|me|them|it|to)\b)",
     re.IGNORECASE,
 )
-_ABILITY = re.compile(r"\b(?:without|as an?|after|before|self-taught|able to|enough to|your way)\b", re.IGNORECASE)
+# "as a self-taught engineer" asks about ability; "as a portfolio project" names what the code is for.
+_AS_A_PERSON = (
+    r"as\s+an?\s+(?:[\w-]+\s+){0,2}?(?:engineers?|developers?|devs?|beginners?|students?|juniors?|newbies?|"
+    r"scientists?|analysts?|self-taught|graduates?|grads?|programmers?|non-programmers?|learners?|career\s+changers?)"
+)
+_ABILITY = re.compile(
+    rf"\b(?:without|{_AS_A_PERSON}|after|before|self-taught|able to|enough to|your way)\b", re.IGNORECASE
+)
 
 
 _MARKUP = re.compile(r"[*~`]")
