@@ -327,7 +327,7 @@ async def test_second_guild_on_other_shard_and_event_order() -> None:
         assert created == [str(other.id)]
         assert other.forum is not None
         post = await standin.create_forum_post("On shard one", "text", forum=other.forum)
-        await asyncio.sleep(0.05)
+        await until(lambda: bot.get_channel(post.id) is not None)
         events = [p["t"] for p in shard1.sent if p.get("t") in ("THREAD_CREATE", "MESSAGE_CREATE")]
         assert events == ["THREAD_CREATE", "MESSAGE_CREATE"]
         assert bot.get_channel(post.id) is not None

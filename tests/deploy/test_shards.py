@@ -24,7 +24,8 @@ START_TIMEOUT = 240.0  # both processes load the model on a shared 2-core machin
 
 def guild_id_on_shard(shard: int, count: int, standin_snowflake: int) -> int:
     """A realistic snowflake whose timestamp bits put the guild on `shard`."""
-    stamp = standin_snowflake >> 22
+    # A few milliseconds before the stand-in's own ids, so the guild never shares an id with the bot user.
+    stamp = (standin_snowflake >> 22) - 2 * count
     stamp += (shard - stamp) % count
     return stamp << 22
 

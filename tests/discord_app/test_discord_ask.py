@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -101,7 +102,8 @@ async def test_cooldown_says_when_to_try_again(run_bot: Callable[..., Any]) -> N
         second = await standin.interact(standin.slash("ask", {"question": "which flour again?"}))
         refused = await second.response()
         assert refused.callback_type == CHANNEL_MESSAGE_WITH_SOURCE and refused.ephemeral
-        assert "try again in 60 s" in (refused.content or "") or "try again in 59 s" in (refused.content or "")
+        wait = re.search(r"try again in (\d+) s", refused.content or "")
+        assert wait is not None and 50 <= int(wait[1]) <= 60  # a busy machine may take seconds between the two
         mention = await standin.send_user_message("and what about rye?", mention_bot=True)
         reply = await standin.wait_for_message(standin.channel, reply_to=mention)
         assert "try again in" in (reply.content or "")

@@ -118,7 +118,9 @@ async def test_an_outage_is_one_line_then_the_bot_connects_when_discord_is_back(
         with patched_discord(standin), caplog.at_level(logging.INFO):
             configured = settings.model_copy(update={"discord_guild_id": standin.guild.id})
             running = asyncio.create_task(serve(configured, services, TOKEN, stop=stop))
+            deadline = time.monotonic() + 60
             while "Discord cannot be reached" not in caplog.text:
+                assert time.monotonic() < deadline, caplog.text
                 await asyncio.sleep(0.05)
             await standin.start(port=port)  # and back
             await standin.wait_until(lambda: any(c.ready for c in standin.connections), timeout=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,13 @@ def passages_of(answer: Answer) -> set[tuple[str, str]]:
     return {(p.source, p.text) for p in answer.passages}
 
 
+def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait for `condition`, polling: a fixed sleep is too short on a busy machine."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_questions_during_a_reload_are_answered_from_one_complete_version(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -78,12 +86,15 @@ def test_questions_during_a_reload_are_answered_from_one_complete_version(
     original_write = build_module.write_build
 
     def slow_write(*args: Any, **kwargs: Any) -> Path:
-        time.sleep(0.5)
+        # Not a fixed sleep: on a busy machine one answer can take seconds, so the write waits until a
+        # question asked after the rebuild began has been answered (or 30 s have passed).
+        until(lambda: any(started >= reload_started[0] for started, _, _ in answers))
         return original_write(*args, **kwargs)
 
     monkeypatch.setattr(build_module, "write_build", slow_write)
 
     stop = threading.Event()
+    reload_started = [float("inf")]
     answers: list[tuple[float, float, Answer]] = []
     errors: list[BaseException] = []
 
@@ -103,10 +114,10 @@ def test_questions_during_a_reload_are_answered_from_one_complete_version(
     for worker in workers:
         worker.start()
     time.sleep(0.3)
-    reload_started = time.monotonic()
+    reload_started[0] = time.monotonic()
     result = services.moderation.reload("mod-ana")
     reload_finished = time.monotonic()
-    time.sleep(0.3)
+    until(lambda: any(started > reload_finished for started, _, _ in answers))
     stop.set()
     for worker in workers:
         worker.join(timeout=30)
@@ -120,7 +131,7 @@ def test_questions_during_a_reload_are_answered_from_one_complete_version(
         assert got, answer.question
         assert got <= old or got <= new, f"an answer mixed two index versions: {answer.question}"
     swapped_at = loaded_at[-1]
-    during = [a for s, e, a in answers if s >= reload_started and e <= swapped_at]
+    during = [a for s, e, a in answers if s >= reload_started[0] and e <= swapped_at]
     after = [a for s, _, a in answers if s > reload_finished]
     print(f"\n{len(answers)} answers, {len(during)} during the rebuild, reload took {result.seconds:.2f} s")
     assert during, "no question was answered while the rebuild ran"
