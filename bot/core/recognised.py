@@ -37,24 +37,26 @@ _QUOTED_ERROR = re.compile(
 # "can you write me a script…", "write me an airflow DAG…", "give me python code for…": a request
 # whose object is code. Asking whether one can write code ("can you code your way into ML", "can you
 # write production code as a self-taught engineer?") is not a request.
+# "can you…", "could someone please…": asking another to do something.
+_ASKED_TO = r"(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|anybody)\s+(?:pls\s+|please\s+|just\s+)?"
 _ARTEFACT = (
     r"(?:code|script|program|programme|function|notebook|dag|app|api|query|component|pipeline|class|"
     r"endpoint|dockerfile|homework|assignment)s?\b"
 )
 _OBJECT = rf"\s+(?:me\s+|us\s+)?(?:(?:a|an|the|some|full|complete|my|this)\s+)*(?:[\w+#.-]+\s+){{0,5}}?{_ARTEFACT}"
 _CODE_REQUEST = re.compile(
-    r"\b(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|anybody)\s+(?:pls\s+|please\s+|just\s+)?"
+    rf"\b(?:{_ASKED_TO}"
     rf"(?:write|code|implement|build|make|do|give\s+me|send\s+me)|write|please\s+write|pls\s+write|give\s+me|send\s+me)"
     rf"{_OBJECT}",
     re.IGNORECASE,
 )
 # "derive the backprop equations step by step", "can you prove that lasso gives sparse solutions",
 # "show me the full derivation of the ELBO": a request for a derivation or a proof (asked in ten of the
-# twenty-six trial sessions, and answered from the entry on how much backprop one needs). Asking
+# twenty-five trial sessions, and answered from the entry on how much backprop one needs). Asking
 # whether one must be able to derive something ("do I need to derive backprop by hand?") is not.
 _SHOW_ME = r"(?:show|give|walk)\s+me\s+(?:through\s+)?(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:derivation|proof)"
 _DERIVATION_REQUEST = re.compile(
-    r"\b(?:(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|anybody)\s+(?:pls\s+|please\s+|just\s+)?"
+    rf"\b(?:{_ASKED_TO}"
     rf"(?:derive|prove|{_SHOW_ME})|(?:please\s+|pls\s+)?(?:derive|prove|{_SHOW_ME}))\b"
     r"(?!\s+(?:insights?|value|meaning|features?|yourself|myself|me|them|it|to)\b)",
     re.IGNORECASE,
@@ -70,6 +72,7 @@ _ABILITY = re.compile(
 
 
 _MARKUP = re.compile(r"[*~`]")
+_REQUESTS = ((_CODE_REQUEST, CODE_RULE), (_DERIVATION_REQUEST, DERIVATION_RULE))
 
 
 def recognised_rule(question: str) -> str | None:
@@ -78,12 +81,10 @@ def recognised_rule(question: str) -> str | None:
     if _QUOTED_ERROR.search(question):
         return DEBUGGING_RULE
     for sentence in sentences(question):
-        match = _CODE_REQUEST.search(sentence)
-        if match and not _ABILITY.search(sentence) and _is_a_request(sentence, match.start()):
-            return CODE_RULE
-        match = _DERIVATION_REQUEST.search(sentence)
-        if match and not _ABILITY.search(sentence) and _is_a_request(sentence, match.start()):
-            return DERIVATION_RULE
+        for pattern, rule in _REQUESTS:
+            match = pattern.search(sentence)
+            if match and not _ABILITY.search(sentence) and _is_a_request(sentence, match.start()):
+                return rule
     return None
 
 
