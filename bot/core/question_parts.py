@@ -139,11 +139,13 @@ def _asks_after_lead(text: str, leads: int = LEADS) -> bool:
     return _opens_a_question(found["rest"]) or _asks_after_lead(found["rest"], leads - 1)
 
 
-# Verbs of learning and asking: "how much should i learn", "I read about it but dont understand when it
-# happen" name no topic, because they point back or ask an amount; "What should I learn?" has one.
+# Verbs of learning, asking and needing: "how much should i learn", "I read about it but dont understand when
+# it happen", "leetcode for ml jobs?? do i need that" name no topic, because they point back or ask an amount;
+# "What should I learn?" has one.
 _ASKING_VERBS = frozenset(
     """
-    ask asked asks expect explain happen happens happening know learn mean means read study understand work works
+    ask asked asks expect explain happen happens happening know learn mean means need needed needs read study
+    understand work works
     """.split()  # noqa: SIM905
 )
 _AMOUNT = frozenset({"much", "more", "enough"})
