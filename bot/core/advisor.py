@@ -17,8 +17,8 @@ from pydantic import BaseModel
 
 from bot.core.answers import DECLINE_TEXT, EMPLOYER_PAY_TEXT, Answer, clean_question, decline, empty_answer
 from bot.core.batching import MicroBatcher
-from bot.core.chunking import ChunkerSettings
-from bot.core.compose import NEAR_TIE, compose, for_asker
+from bot.core.chunking import ChunkerSettings, for_asker
+from bot.core.compose import NEAR_TIE, compose
 from bot.core.decision import DecisionModel, Signals, load_decision, signals
 from bot.core.embedding import Embedder, Vectors
 from bot.core.errors import IndexUnavailable
@@ -281,7 +281,10 @@ class Advisor:
             considered_parts = [consider(row + 1 + n, part, shown) for n, (shown, part) in enumerate(parts)]
             if self.ranker.active:  # both read relevance as a probability; fused scores are rank-based
                 considered_parts = [_in_context(p, whole) for p in considered_parts]
-                whole, considered_parts = _faq_first(index, whole), [_faq_first(index, p) for p in considered_parts]
+                whole, considered_parts = (
+                    _faq_first(index, whole, text),
+                    [_faq_first(index, p, text) for p in considered_parts],
+                )
             row += 1 + len(parts)
             out.append(Consideration(text, note, whole, considered_parts, index))
         return out
@@ -443,9 +446,9 @@ def _assign(parts: Sequence[Considered], near_tie: float | None) -> list[tuple[C
     return [(parts[n], picks[n]) for n in sorted(picks)]
 
 
-def _faq_first(index: SearchIndex, considered: Considered) -> Considered:
+def _faq_first(index: SearchIndex, considered: Considered, question: str) -> Considered:
     """After the decision: only which passage answers changes, not whether to answer."""
-    return replace(considered, hits=faq_first(index, considered.hits))
+    return replace(considered, hits=faq_first(index, considered.hits, question))
 
 
 def _with_shared(parts: Sequence[Considered], picks: Sequence[tuple[Considered, Hit]]) -> list[tuple[Considered, Hit]]:

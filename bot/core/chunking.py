@@ -211,3 +211,15 @@ def _windows(text: str, prefix: str, count_tokens: TokenCounter, settings: Chunk
             break
         start = end - 1 if end - 1 > start and sizes[end - 1] <= settings.overlap_tokens else end
     return windows
+
+
+def for_asker(passage: Passage, question: str) -> bool:
+    """Whether a passage may be offered as further reading, or put before the section it sits next to
+    (`ranking.faq_first`): one written for a background (its `audience`, such as "teacher" or
+    "pharmacist") only to a member who names that background. Members in every trial session read "Coming
+    from teaching" under a question about portfolios as noise; an entry for high-school students choosing
+    a major had answered a graduate engineer's question about his degree."""
+    if not passage.audience:
+        return True
+    asked = " ".join(question.lower().replace("-", " ").split())
+    return any(re.search(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", asked) for word in passage.audience)

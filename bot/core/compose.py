@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from bm25s.stopwords import STOPWORDS_EN
 
 from bot.core.answers import Answer, AnswerPart, Citation, passage_out
-from bot.core.chunking import SENTENCE_BREAK, Passage, is_list_block, split_blocks, split_sentences
+from bot.core.chunking import SENTENCE_BREAK, Passage, for_asker, is_list_block, split_blocks, split_sentences
 from bot.core.knowledge.models import OVERVIEW
 from bot.core.question_parts import MAX_PARTS, sentences
-from bot.core.retrieval import Hit, next_other_document
+from bot.core.retrieval import Hit
 from bot.core.text import clip
 
 ARTICLE_CHARS = 900
@@ -410,16 +410,6 @@ class _Citations:
         return len(self.items)
 
 
-def for_asker(passage: Passage, question: str) -> bool:
-    """Whether a passage may be offered as further reading: one written for a background (its
-    `audience`, such as "teacher" or "pharmacist") only to a member who names that background. Members
-    in every trial session read "Coming from teaching" under a question about portfolios as noise."""
-    if not passage.audience:
-        return True
-    asked = " ".join(question.lower().replace("-", " ").split())
-    return any(re.search(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", asked) for word in passage.audience)
-
-
 def related(hits: Sequence[Hit], cited: Sequence[Citation], question: str, limit: int = RELATED) -> list[Citation]:
     """The next best sources from other documents than those cited, as further reading; only those
     scoring at least half of the best, since an unrelated link is noise, and only those written for
@@ -448,10 +438,14 @@ def runner_up(hits: Sequence[Hit], question: str) -> Hit | None:
 
     Two near-tied sources usually mean two readings of the question ("keep track of code changes":
     deployment and versioning, or Git); a member shown only one of them gets the wrong one about
-    as often as the right one.
+    as often as the right one. One written for a background the member does not name is passed over
+    (`for_asker`), not allowed to hide the next near tie.
     """
-    other = next_other_document(hits)
-    if other is None or hits[0].score - other.score > NEAR_TIE or not for_asker(other.passage, question):
+    if not hits:
+        return None
+    others = (h for h in hits[1:] if h.passage.doc_id != hits[0].passage.doc_id and for_asker(h.passage, question))
+    other = next(others, None)
+    if other is None or hits[0].score - other.score > NEAR_TIE:
         return None
     return other
 

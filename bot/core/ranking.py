@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from bot.core.chunking import for_asker
 from bot.core.logistic import LogisticModel
 from bot.core.retrieval import Hit, QueryTerms, SearchIndex, weighted_share
 
@@ -94,14 +95,15 @@ def load_ranker(path: Path | None = None) -> Ranker:
     return Ranker.load(path)
 
 
-def faq_first(index: SearchIndex, hits: Sequence[Hit]) -> list[Hit]:
+def faq_first(index: SearchIndex, hits: Sequence[Hit], question: str = "") -> list[Hit]:
     """The hits with an FAQ entry moved to the front when it is a near sibling of the section above it.
 
     Much of the knowledge says one thing twice: an FAQ entry written to answer one question, and an
     article section on the same subject written to explain it. When the ranker puts the section just
     ahead, the entry is the better answer (it is shown whole; the section follows under "See also").
     Another subject's entry ("my model is 98% right on training data" is not the rare-class accuracy
-    entry) is told apart by how close the two texts are.
+    entry) is told apart by how close the two texts are. An entry written for one background (its
+    `audience`) goes first only for a member who names it; for anyone else the section itself answers.
     """
     if not hits or hits[0].passage.kind == "faq":
         return list(hits)
@@ -113,6 +115,6 @@ def faq_first(index: SearchIndex, hits: Sequence[Hit]) -> list[Hit]:
     ]
     # Two entries close behind (is a master's worth it? do I need a PhD?): the section's own sibling.
     similarity, n = max(close, default=(0.0, 0))
-    if similarity < SIBLING_COSINE:
+    if similarity < SIBLING_COSINE or not for_asker(hits[n].passage, question):
         return list(hits)
     return [hits[n], *hits[:n], *hits[n + 1 :]]

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.core.advisor import POST_CONTEXT, Considered, _assign, _in_context, _with_shared
-from bot.core.chunking import Passage
+from bot.core.chunking import Passage, for_asker
 from bot.core.compose import (
     ARTICLE_CHARS,
     FOCUS_CHARS,
@@ -19,7 +19,6 @@ from bot.core.compose import (
     SHARED_CHARS,
     _first_sentence,
     compose,
-    for_asker,
     opening,
 )
 from bot.core.retrieval import Hit
@@ -56,6 +55,11 @@ def test_a_source_written_for_one_background_is_offered_only_to_a_member_who_nam
     assert "See also" not in other.body and other.related == []
     named = compose("I'm one of the teachers here: what goes in an ML portfolio?", hits, 0.9, ranked=True)
     assert "**See also: Coming from teaching**" in named.body
+    # passed over, it does not hide the next near tie (a CS student's post had lost its "See also" to
+    # an entry for high-school students)
+    practices = hit("software-practices", GIT, 0.80 - NEAR_TIE * 0.9, "Git")
+    past = compose("what goes in an ML portfolio?", [*hits, practices], 0.9, ranked=True)
+    assert "**See also: Git**" in past.body and "Coming from teaching" not in past.body
     words = teaching.passage.model_copy(update={"audience": ["c#", "back end", "a level"]})
     assert (
         for_asker(words, "I write C# all day")
@@ -240,6 +244,15 @@ def test_an_faq_entry_on_the_same_subject_answers_before_the_section_ranked_just
         frozenset({section.passage.id, masters.passage.id}): SIBLING_COSINE + 0.2,
     }
     assert faq_first(cast(SearchIndex, _Texts(two, near)), two)[0].passage.doc_id == "is-a-masters-worth-it"
+    # an entry written for one background goes first only for a member who names it: a graduate engineer
+    # asking about his degree had got the entry for high-school students choosing a major
+    major = replace(entry, passage=entry.passage.model_copy(update={"audience": ["high school", "teenager"]}))
+    for_students = _rows(section, other, major)
+    index = cast(SearchIndex, _Texts(for_students, siblings))
+    graduate = "I finished my electrical engineering degree last year, is it a good background?"
+    assert faq_first(index, for_students, graduate) == for_students
+    pupil = "I'm in high school, which degree should I choose?"
+    assert faq_first(index, for_students, pupil)[0].passage.doc_id == "how-much-math-do-i-need"
 
 
 CALCULUS = "\n\n".join(

@@ -140,7 +140,7 @@ def test_an_audience_split_over_lines_is_a_problem_not_text() -> None:
 
 
 def test_every_shipped_background_entry_is_offered_to_a_member_asking_its_own_question() -> None:
-    from bot.core.compose import for_asker
+    from bot.core.chunking import for_asker
     from bot.core.knowledge.loader import load_knowledge
 
     kb = load_knowledge(Path(__file__).resolve().parents[2] / "knowledge")

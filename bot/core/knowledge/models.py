@@ -45,7 +45,7 @@ class Section(_Strict):
     line: int
     questions: list[str] = Field(default_factory=list)
     # Words a member uses when a passage is written for them ("teacher", "pharmacist"): a passage for one
-    # background is offered as further reading only to a member who names it (`compose.for_asker`).
+    # background is offered as further reading only to a member who names it (`chunking.for_asker`).
     audience: list[str] = Field(default_factory=list)
 
 
