@@ -163,6 +163,16 @@ def has_topic(sentence: str) -> bool:
 
 
 _OR = re.compile(r"^or\b", re.IGNORECASE)
+# "How do the interviews look? 1) coding part 2) ML theory 3) system design?": items that only name
+# what the question before asks about. "(2) is there a good resource…?" asks a question of its own.
+_MARKER = re.compile(r"(?:^|\s)\(?[1-9][).]\s+")
+
+
+def _names_items(sentence: str) -> bool:
+    items = [item for item in _MARKER.split(sentence) if item.strip()]
+    return len(_MARKER.findall(sentence)) >= 2 and not any(_ASKS.match(item.strip()) for item in items)
+
+
 _SHORT_POINTING_BACK = 10  # words
 # A short part borrows up to this many sentences told just before it: "I tune on the test set until it
 # looks best. Production is always worse. Am I doing something wrong?" needs both (one was enough for
@@ -182,7 +192,7 @@ def split_parts(text: str) -> list[str]:
         words = len(sentence.split())
         follows_part = n > 0 and bool(parts) and parts[-1].endswith(found[n - 1])
         fragment = words < MIN_WORDS and not _ASKS.match(sentence)
-        if follows_part and (not has_topic(sentence) or fragment or _OR.match(sentence)):
+        if follows_part and (not has_topic(sentence) or fragment or _OR.match(sentence) or _names_items(sentence)):
             # the sentence before was the last part: this is its follow-up ("Kubeflow?", "Or do I need
             # experience first?"), not a question of its own
             parts[-1] = f"{parts[-1]} {sentence}"

@@ -134,3 +134,20 @@ def test_a_follow_up_made_of_asking_words_only_stays_with_its_question(post: str
 
 def test_a_follow_up_with_a_learning_verb_and_a_topic_of_its_own_is_a_question_of_its_own() -> None:
     assert split_parts("Do I need a GPU? What should I learn?") == ["Do I need a GPU?", "What should I learn?"]
+
+
+def test_numbered_items_that_only_name_things_belong_to_the_question_before_them() -> None:
+    post = (
+        "How do ML engineer interviews usually look like? 1) coding part 2) ML theory 3) system design? "
+        "How should I prepare each part?"
+    )
+    assert split_parts(post) == [
+        "How do ML engineer interviews usually look like? 1) coding part 2) ML theory 3) system design?",
+        "How should I prepare each part?",
+    ]
+    # a numbered item that asks is a question of its own
+    asks = "(1) how do I find where my model goes wrong? (2) is there a good resource on debugging models?"
+    assert split_parts(asks) == [
+        "(1) how do I find where my model goes wrong?",
+        "(2) is there a good resource on debugging models?",
+    ]
