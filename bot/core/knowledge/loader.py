@@ -324,7 +324,7 @@ def split_sections(
 
 
 def parse_audience(text: str, rel: str, line: int, problems: list[Problem]) -> list[str]:
-    """A YAML list of 1-12 distinct words or short phrases (2-40 characters), compared lowercased."""
+    """A YAML list of 1-20 distinct words or short phrases (2-40 characters), compared lowercased."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
