@@ -216,10 +216,23 @@ def _windows(text: str, prefix: str, count_tokens: TokenCounter, settings: Chunk
 def for_asker(passage: Passage, question: str) -> bool:
     """Whether a passage may be offered as further reading, or put before the section it sits next to
     (`ranking.faq_first`): one written for a background (its `audience`, such as "teacher" or
-    "pharmacist") only to a member who names that background. Members in every trial session read "Coming
+    "pharmacist") only to a member who names that background, and not to say it is not theirs ("I don't
+    have a CS degree" had put the entry for CS students first). Members in every trial session read "Coming
     from teaching" under a question about portfolios as noise; an entry for high-school students choosing
     a major had answered a graduate engineer's question about his degree."""
     if not passage.audience:
         return True
-    asked = " ".join(question.lower().replace("-", " ").split())
-    return any(re.search(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", asked) for word in passage.audience)
+    asked = " ".join(question.lower().replace("-", " ").replace("’", "'").split())
+    for word in passage.audience:
+        for found in re.finditer(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", asked):
+            if not _NEGATED.search(asked[: found.start()]):
+                return True
+    return False
+
+
+# "I don't have a CS degree", "no cs degree", "without a computer science degree", "not a student":
+# naming a background to say it is not yours.
+_NEGATED = re.compile(
+    r"\b(?:no|not|never|without|don't|dont|do not|didn't|didnt|haven't|havent|isn't|wasn't|non|neither|nor)"
+    r"(?:\s+(?:have|had|got|hold|a|an|any|the|my|even|really|actually|been|being|studied|study|in|from))*\s+$"
+)

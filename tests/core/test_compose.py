@@ -67,6 +67,13 @@ def test_a_source_written_for_one_background_is_offered_only_to_a_member_who_nam
         and for_asker(words, "my A-levels")
     )
     assert not for_asker(words, "c#x") and not for_asker(words, "backend")
+    # a background named to say it is not yours does not count
+    degree = teaching.passage.model_copy(update={"audience": ["cs degree", "computer science"]})
+    assert for_asker(degree, "I have a CS degree") and for_asker(degree, "I studied computer science")
+    assert not for_asker(degree, "I don't have a CS degree, my background is psychology")
+    assert not for_asker(degree, "no cs degree, is it realistic?") and not for_asker(
+        degree, "without a computer science degree"
+    )
 
 
 def test_a_near_tie_from_another_document_is_quoted_briefly_with_its_heading_and_citation() -> None:
