@@ -28,7 +28,7 @@ from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, ScopeRule
 from bot.core.names import nothing_specific, unknown_names
 from bot.core.question_parts import split_parts
-from bot.core.ranking import Ranker, faq_first, load_ranker
+from bot.core.ranking import Ranker, faq_first, load_ranker, named_background_first
 from bot.core.recognised import pay_at_employer, recognised_rule
 from bot.core.retrieval import DenseMatch, Hit, Mode, QueryTerms, RetrievalSettings, SearchIndex
 from bot.core.spelling import Speller
@@ -447,8 +447,9 @@ def _assign(parts: Sequence[Considered], near_tie: float | None) -> list[tuple[C
 
 
 def _faq_first(index: SearchIndex, considered: Considered, question: str) -> Considered:
-    """After the decision: only which passage answers changes, not whether to answer."""
-    return replace(considered, hits=faq_first(index, considered.hits, question))
+    """After the decision: only which passage answers changes, not whether to answer (the passage for the
+    member's own background, then an FAQ entry before its sibling section)."""
+    return replace(considered, hits=faq_first(index, named_background_first(considered.hits, question), question))
 
 
 def _with_shared(parts: Sequence[Considered], picks: Sequence[tuple[Considered, Hit]]) -> list[tuple[Considered, Hit]]:

@@ -262,6 +262,25 @@ def test_an_faq_entry_on_the_same_subject_answers_before_the_section_ranked_just
     assert faq_first(index, for_students, pupil)[0].passage.doc_id == "how-much-math-do-i-need"
 
 
+def test_the_passage_for_the_members_own_background_goes_first_when_another_backgrounds_leads_narrowly() -> None:
+    from bot.core.ranking import NAMED_FIRST_GAP, named_background_first
+
+    def written_for(h: Hit, *words: str) -> Hit:
+        return replace(h, passage=h.passage.model_copy(update={"audience": list(words)}))
+
+    students = written_for(hit("cs-student-ml-during-degree", GIT, 0.74), "cs student", "undergrad")
+    general = hit("ml-engineer-as-first-job", DEPLOY, 0.73)
+    developers = written_for(hit("ml-engineer-vs-software-engineer", DEPLOY, 0.74 - NAMED_FIRST_GAP / 2), "backend")
+    hits = [students, general, developers]
+    asked = "i am a backend dev with 1 year exp, where should i start?"
+    assert named_background_first(hits, asked)[0].passage.doc_id == "ml-engineer-vs-software-engineer"
+    # not for a member who names no background, the leader's own, or when the leader is well ahead
+    assert named_background_first(hits, "where should i start?") == hits
+    assert named_background_first(hits, "I'm a CS student and a backend dev") == hits
+    far = [students, general, replace(developers, score=0.74 - 2 * NAMED_FIRST_GAP)]
+    assert named_background_first(far, asked) == far
+
+
 CALCULUS = "\n\n".join(
     [
         "Calculus tells you how a change in one quantity moves another. " * 6,
