@@ -60,7 +60,9 @@ ANNOUNCEMENT_CHARS = 80
 TOPIC_SENTENCE_CHARS = 60
 # A list cut short reads as if it had only the items shown ("Five concrete steps" followed by three;
 # members in trial sessions named it as often as anything). The items left go on after it: whole when
-# they fit in this many more characters, otherwise each by its bold label ("4. **Study in parallel**").
+# they fit in this many more characters, otherwise each by its first sentence, otherwise by their bold
+# labels named in one line ("Then: Map your gaps; Do mock interviews."): members in five trial sessions
+# read a column of bare bold labels as a list cut off.
 LIST_REST_CHARS = 450
 
 _META = re.compile(
@@ -74,6 +76,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _LABEL = re.compile(r"^(?P<bullet>\s*(?:[-*+]|\d+[.)])\s+)\*\*(?P<label>[^*]+)\*\*")
 _LABEL_ONLY = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*[^*]+\*\*\s*$")
 _WORD = re.compile(r"[a-z0-9]+")
+_NAMED = re.compile(r"^(?P<lead>Then|Also): (?P<labels>.+)\.$")  # the items left, by their labels
 
 
 def is_meta(sentence: str) -> bool:
@@ -117,8 +120,9 @@ def _first_sentence(item: str) -> str:
 
 def _rest_of_list(items: list[str], room: int) -> list[str]:
     """The items a cut list did not show: whole when they fit in `room`, else each by its first sentence,
-    else by its bold label; [] when none fits (an item without a label cannot be named short). Members
-    in three trial sessions read bare labels as a list cut off; a first sentence says something."""
+    else their bold labels in one line ("Then: …" for steps, "Also: …" otherwise); [] when none fits (an
+    item without a label cannot be named short). A first sentence says something; a column of bare
+    labels read as a list cut off."""
     for shown in (items, [_first_sentence(item) for item in items]):
         if sum(len(item) + 1 for item in shown) <= room:
             return shown
@@ -127,8 +131,10 @@ def _rest_of_list(items: list[str], room: int) -> list[str]:
         found = _LABEL.match(item)
         if found is None:
             return []
-        labels.append(f"{found.group('bullet')}**{_bare(found.group('label'))}**")
-    return labels if sum(len(label) + 1 for label in labels) <= room else []
+        labels.append(_bare(found.group("label")))
+    lead = "Then" if re.match(r"\s*\d", items[0]) else "Also"
+    line = f"{lead}: {'; '.join(labels)}."
+    return [line] if len(line) <= room else []
 
 
 def _trim(block: str, budget: int, announced: bool = False, rest: int = LIST_REST_CHARS) -> str:
@@ -171,7 +177,11 @@ def _trim(block: str, budget: int, announced: bool = False, rest: int = LIST_RES
 
 
 def _count_items(text: str) -> int:
-    return sum(1 for line in text.splitlines() if _BULLET.match(line))
+    """List items, counting those named in a line of labels."""
+    named = (_NAMED.match(line) for line in text.splitlines())
+    return sum(1 for line in text.splitlines() if _BULLET.match(line)) + sum(
+        len(found["labels"].split("; ")) for found in named if found
+    )
 
 
 def _whole_list(start: str, block: str) -> bool:
@@ -353,17 +363,28 @@ def _bare(label: str) -> str:
 
 
 def _in_place(body: str, item: str) -> str | None:
-    """The body with the line naming `item` by its label replaced by the item; None when no line does."""
+    """The body with `item` shown whole where it was named by its label: in place of its label-only line,
+    or right after the line of labels that named it (its label taken out there); None when nothing
+    named it."""
     found = _LABEL.match(item)
     if found is None:
         return None
+    label = _bare(found["label"])
     lines = body.split("\n")
     for n, line in enumerate(lines):
         shown = _LABEL.match(line)
-        if shown is None or _bare(shown["label"]) != _bare(found["label"]):
+        if shown is None or _bare(shown["label"]) != label:
             continue
         if _LABEL_ONLY.match(line) or item[found.end("bullet") :].startswith(line[shown.end("bullet") :]):
             lines[n] = shown["bullet"] + item[found.end("bullet") :]
+            return "\n".join(lines)
+    for n, line in enumerate(lines):
+        named = _NAMED.match(line)
+        labels = named["labels"].split("; ") if named else []
+        if named and label in labels:
+            left = [other for other in labels if other != label]
+            kept = [f"{named['lead']}: {'; '.join(left)}."] if left else []
+            lines[n : n + 1] = [*kept, item]
             return "\n".join(lines)
     return None
 

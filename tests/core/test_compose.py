@@ -361,11 +361,17 @@ ROUTINE = (
 )
 
 
-def test_a_list_cut_short_goes_on_with_the_labels_of_the_items_left() -> None:
+def test_a_list_cut_short_goes_on_with_the_labels_of_the_items_left_in_one_line() -> None:
+    # members read a column of bare bold labels as a list cut off
     body = compose("how to prep for system design", [hit("design", ROUTINE, 0.9, "Preparing")], 0.9).body
     assert "practise it aloud" in body and "six parts" in body
     assert "3. **Step 3**: a long item" in body
-    assert "\n4. **Step 4**\n5. **Step 5**\n6. **Step 6** [1]" in body
+    assert body.endswith("\nThen: Step 4; Step 5; Step 6. [1]") and "**Step 4**" not in body
+    # an item so named that matches the question is shown whole after that line, its label taken out
+    focus = compose(
+        "prep", [hit("design", ROUTINE, 0.9, "Preparing")], 0.9, focus=lambda t: 1.0 if "Step 5" in t else 0.0
+    ).body
+    assert "\nThen: Step 4; Step 6.\n5. **Step 5**" in focus and focus.count("Step 5") == 1
 
 
 def test_a_list_cut_short_goes_on_with_the_first_sentence_of_each_item_left_when_that_fits() -> None:
@@ -393,7 +399,7 @@ def test_a_list_none_of_whose_items_fits_is_named_only_when_announced() -> None:
     assert "Framework" not in compose("which framework", [hit("fw", f"{claim}\n\n{items}", 0.9, "F")], 0.9).body
     announced = f"{claim}\n\nThree frameworks are common.\n\n{items}"
     body = compose("which framework", [hit("fw", announced, 0.9, "F")], 0.9).body
-    assert "Three frameworks are common.\n\n- **Framework 0**\n- **Framework 1**\n- **Framework 2** [1]" in body
+    assert "Three frameworks are common.\n\nAlso: Framework 0; Framework 1; Framework 2. [1]" in body
 
 
 def test_a_list_is_not_named_after_a_sentence_that_only_mentions_a_count_or_a_lead_in_over_budget() -> None:
@@ -416,7 +422,7 @@ def test_a_three_part_answer_does_not_continue_its_lists() -> None:
     three = compose("q", hits, 0.9, parts=parts).body
     assert three.count("2. **Step 2**: do this") == 3 and "**Step 5**" not in three
     two = compose("q", hits[:2], 0.9, parts=parts[:2]).body
-    assert two.count("5. **Step 5**") == 2
+    assert two.count("Then: Step 3; Step 4; Step 5.") == 2
 
 
 def test_the_items_left_are_shown_whole_when_they_fit() -> None:
