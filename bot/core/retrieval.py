@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,6 +96,12 @@ class QueryTerms:
         return 1.0 - len(self.known) / len(self.terms) if self.terms else 0.0
 
 
+# "what sort of model would you use": not sorting. Dropped from a question's words (the passages keep
+# theirs), so "sort" no longer finds the sorting algorithms. ("kind of" stays: "what kind of neural
+# network…" matched "the kind of data" in the section that answers it.)
+_HEDGES = re.compile(r"\bsorts?\s+of\b", re.IGNORECASE)
+
+
 @dataclass
 class SearchIndex:
     """One immutable, fully loaded index version; a reload builds a new one and swaps the reference."""
@@ -159,7 +166,8 @@ class SearchIndex:
         return self.terms_many([text])[0]
 
     def terms_many(self, texts: Sequence[str]) -> list[QueryTerms]:
-        found = bm25s.tokenize(list(texts), stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False)
+        asked = [_HEDGES.sub(" ", text) for text in texts]
+        found = bm25s.tokenize(asked, stopwords="en", stemmer=self.stemmer, return_ids=False, show_progress=False)
         out = []
         for tokens in found:
             words = list(dict.fromkeys(tokens))

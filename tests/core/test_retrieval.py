@@ -193,3 +193,11 @@ def test_a_candidate_outside_the_dense_rankers_own_list_keeps_its_cosines(small_
         assert h.passage_cosine == pytest.approx(every[h.row].text_cosine)
         assert h.anchor_cosine == pytest.approx(every[h.row].anchor_cosine)
     assert any(h.anchor_cosine > 0 for h in outside)  # its question anchors still count
+
+
+def test_sort_of_is_not_a_word_of_the_question(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    # "what sort of model would you use for that" had been answered with the sorting algorithms
+    index = small_advisor.index
+    hedged = index.terms("what sort of model would you even use for that")
+    assert "sort" not in hedged.terms and "model" in hedged.terms
+    assert "sort" in index.terms("how do I sort a list in python").terms
