@@ -20,8 +20,8 @@ MIN_WORDS = 5
 _NO_TOPIC = frozenset(
     """
     a about actually advice am an and any anyone anything are be but can could did do does doing done
-    dont don't else even exactly fine for get getting go going good had has have help here how i idea if in is it just
-    me missing my now of ok okay on or please pls possible really right should so someone something that
+    better dont don't else even exactly fine for get getting go going good had has have help here how i idea if in is it just
+    me missing my now of ok okay on or please pls plz possible really right should so someone something tell that
     the then there these thing this those thoughts tips to was way we were what whats when where which
     who why will with worth would wrong you your
     """.split()  # noqa: SIM905 (a word list reads best as words)

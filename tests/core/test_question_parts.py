@@ -125,6 +125,7 @@ def test_a_short_question_after_a_question_is_a_question_of_its_own() -> None:
         "what is data leakage exactly? I read about it but dont understand when it happen",
         "What is a transformer? How does it work?",
         "leetcode for ml jobs?? do i need that",
+        "GATE vs job after btech for ML engineer role? which is better pls tell",
     ],
 )
 def test_a_follow_up_made_of_asking_words_only_stays_with_its_question(post: str) -> None:
