@@ -213,6 +213,14 @@ def _windows(text: str, prefix: str, count_tokens: TokenCounter, settings: Chunk
     return windows
 
 
+# "I don't have a CS degree", "no cs degree", "without a computer science degree", "not a student":
+# naming a background to say it is not yours.
+_NEGATED = re.compile(
+    r"\b(?:no|not|never|without|don't|dont|do not|didn't|didnt|haven't|havent|isn't|wasn't|non|neither|nor)"
+    r"(?:\s+(?:have|had|got|hold|a|an|any|the|my|even|really|actually|been|being|studied|study|in|from))*\s+$"
+)
+
+
 def for_asker(passage: Passage, question: str) -> bool:
     """Whether a passage may be offered as further reading, or put before the section it sits next to
     (`ranking.faq_first`): one written for a background (its `audience`, such as "teacher" or
@@ -228,11 +236,3 @@ def for_asker(passage: Passage, question: str) -> bool:
             if not _NEGATED.search(asked[: found.start()]):
                 return True
     return False
-
-
-# "I don't have a CS degree", "no cs degree", "without a computer science degree", "not a student":
-# naming a background to say it is not yours.
-_NEGATED = re.compile(
-    r"\b(?:no|not|never|without|don't|dont|do not|didn't|didnt|haven't|havent|isn't|wasn't|non|neither|nor)"
-    r"(?:\s+(?:have|had|got|hold|a|an|any|the|my|even|really|actually|been|being|studied|study|in|from))*\s+$"
-)

@@ -178,10 +178,11 @@ def _trim(block: str, budget: int, announced: bool = False, rest: int = LIST_RES
 
 def _count_items(text: str) -> int:
     """List items, counting those named in a line of labels."""
-    named = (_NAMED.match(line) for line in text.splitlines())
-    return sum(1 for line in text.splitlines() if _BULLET.match(line)) + sum(
-        len(found["labels"].split("; ")) for found in named if found
-    )
+    total = 0
+    for line in text.splitlines():
+        named = _NAMED.match(line)
+        total += len(named["labels"].split("; ")) if named else int(_BULLET.match(line) is not None)
+    return total
 
 
 def _whole_list(start: str, block: str) -> bool:

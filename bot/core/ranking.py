@@ -114,7 +114,7 @@ def named_background_first(hits: Sequence[Hit], question: str) -> list[Hit]:
     return list(hits)
 
 
-def faq_first(index: SearchIndex, hits: Sequence[Hit], question: str = "") -> list[Hit]:
+def faq_first(index: SearchIndex, hits: Sequence[Hit], question: str) -> list[Hit]:
     """The hits with an FAQ entry moved to the front when it is a near sibling of the section above it.
 
     Much of the knowledge says one thing twice: an FAQ entry written to answer one question, and an

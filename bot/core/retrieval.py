@@ -96,8 +96,8 @@ class QueryTerms:
         return 1.0 - len(self.known) / len(self.terms) if self.terms else 0.0
 
 
-# "what sort of model would you use": not sorting. Dropped from a question's words (the passages keep
-# theirs), so "sort" no longer finds the sorting algorithms. ("kind of" stays: "what kind of neural
+# "what sort of model would you use": not sorting. Dropped from the words a text is searched or scored
+# with (the BM25 index keeps them), so "sort" no longer finds the sorting algorithms. ("kind of" stays: "what kind of neural
 # network…" matched "the kind of data" in the section that answers it.)
 _HEDGES = re.compile(r"\bsorts?\s+of\b", re.IGNORECASE)
 

@@ -231,17 +231,17 @@ def test_an_faq_entry_on_the_same_subject_answers_before_the_section_ranked_just
     hits = _rows(section, other, entry)
     siblings = {frozenset({section.passage.id, entry.passage.id}): SIBLING_COSINE + 0.1}
     index = cast(SearchIndex, _Texts(hits, siblings))
-    assert [h.passage.doc_id for h in faq_first(index, hits)] == [
+    assert [h.passage.doc_id for h in faq_first(index, hits, "how much math?")] == [
         "how-much-math-do-i-need",
         "math-and-statistics",
         "rare-class-accuracy",
     ]
     # another subject's entry, however close its relevance, does not jump ahead
     unrelated = cast(SearchIndex, _Texts(hits, {}))
-    assert faq_first(unrelated, hits) == hits
+    assert faq_first(unrelated, hits, "how much math?") == hits
     # nor does a sibling far behind
     far = _rows(section, replace(entry, score=0.90 - 2 * FAQ_FIRST_GAP))
-    assert faq_first(cast(SearchIndex, _Texts(far, siblings)), far) == far
+    assert faq_first(cast(SearchIndex, _Texts(far, siblings)), far, "how much math?") == far
     # of two entries close behind and both near the section, the nearer sibling answers
     masters = hit("is-a-masters-worth-it", DEPLOY, 0.85)
     phd = hit("do-i-need-a-phd", DEPLOY, 0.85)
@@ -250,7 +250,9 @@ def test_an_faq_entry_on_the_same_subject_answers_before_the_section_ranked_just
         frozenset({section.passage.id, phd.passage.id}): SIBLING_COSINE + 0.01,
         frozenset({section.passage.id, masters.passage.id}): SIBLING_COSINE + 0.2,
     }
-    assert faq_first(cast(SearchIndex, _Texts(two, near)), two)[0].passage.doc_id == "is-a-masters-worth-it"
+    assert (
+        faq_first(cast(SearchIndex, _Texts(two, near)), two, "a degree?")[0].passage.doc_id == "is-a-masters-worth-it"
+    )
     # an entry written for one background goes first only for a member who names it: a graduate engineer
     # asking about his degree had got the entry for high-school students choosing a major
     major = replace(entry, passage=entry.passage.model_copy(update={"audience": ["high school", "teenager"]}))
