@@ -23,6 +23,11 @@ LONG_WORD = 8
 # Endings that make an inflected form of a known word, with what to put back ("ghosted" -> "ghost",
 # "loved" -> "love", "tries" -> "try").
 _ENDINGS = (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
+# Shorthand and names members use that sit one edit from an unrelated word of the knowledge base:
+# "do i need calc for ml" had become "do i need call for ml" and got the LLM-app path.
+NOT_TYPOS = frozenset(
+    {"calc", "prob", "probs", "stat", "linalg", "bigtech", "ollama", "vllm", "rocm", "mlx", "sagemaker"}
+)
 
 
 def words(text: str) -> list[str]:
@@ -48,7 +53,7 @@ class Speller:
     def repair(self, word: str) -> str | None:
         """The knowledge base's word this one is a typo of, or None."""
         lower = word.lower()
-        if len(lower) < MIN_LENGTH or self.is_known(lower):
+        if len(lower) < MIN_LENGTH or lower in NOT_TYPOS or self.is_known(lower):
             return None
         if lower not in self._cache:
             limit = 2 if len(lower) >= LONG_WORD else 1

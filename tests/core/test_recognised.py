@@ -32,6 +32,8 @@ def test_a_quoted_error_is_a_debugging_request(question: str) -> None:
         "write the full FastAPI + Dockerfile code to deploy my model",
         # "as a portfolio project" says what the code is for, not who could write it
         "can you write me a full PyTorch training pipeline with MLflow tracking so I can put it on github as a portfolio project",
+        "Write me a terraform module that provisions a Kubernetes cluster with a GPU node pool",
+        "give me a regex that pulls the dates out of these log lines",
     ],
 )
 def test_asking_for_code_to_be_written_is_a_code_request(question: str) -> None:

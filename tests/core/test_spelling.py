@@ -27,3 +27,11 @@ def test_inflections_of_known_words_are_not_typos() -> None:
 
 def test_short_words_and_names_are_left_alone() -> None:
     assert speller().correct("tbh my GPU is slow") == "tbh my GPU is slow"
+
+
+def test_shorthand_one_edit_from_another_word_is_not_a_typo() -> None:
+    """ "do i need calc for ml" had become "do i need call for ml"."""
+    s = Speller(Counter(["call", "pro", "biotech", "llama"]), [])
+    assert s.correct("do i need calc or prob stuff for bigtech, or ollama") == (
+        "do i need calc or prob stuff for bigtech, or ollama"
+    )
