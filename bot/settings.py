@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
         ge=1,
         le=64,
         description="Threads torch and FAISS use per encode; 1 keeps a question fast next to other busy processes.",
+    )
+    build_threads: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Threads for encoding an index build (0: every core); a question between two batches keeps the serving threads.",
     )
 
     message_content_intent: bool = Field(
@@ -129,6 +136,10 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_id_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def index_build_threads(self) -> int:
+        return self.build_threads or os.cpu_count() or 1
 
     def resolved(self) -> Settings:
         """Relative paths resolve against the working directory at start, not wherever code runs later."""

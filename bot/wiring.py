@@ -14,13 +14,17 @@ from bot.settings import Settings
 
 
 def make_advisor(settings: Settings, embedder: Embedder | None = None) -> Advisor:
-    """The model loads on first use, with the serving threads set first; nothing heavy happens here."""
+    """The model loads on first use, with the serving threads set first (builds use every core unless
+    BUILD_THREADS says otherwise); nothing heavy happens here."""
     config = AdvisorConfig(
         knowledge_dir=settings.knowledge_dir, index_dir=settings.index_dir, decision_file=settings.decision_file
     )
-    return Advisor(
-        config, embedder or Embedder(resolve_model(settings.embedding_model), threads=settings.serving_threads)
+    embedder = embedder or Embedder(
+        resolve_model(settings.embedding_model),
+        threads=settings.serving_threads,
+        build_threads=settings.index_build_threads,
     )
+    return Advisor(config, embedder)
 
 
 def make_services(settings: Settings, embedder: Embedder | None = None) -> Services:

@@ -139,7 +139,9 @@ def main() -> int:
     try:
         knowledge = work / "knowledge"
         shutil.copytree(ROOT / "knowledge", knowledge)
-        embedder = Embedder(resolve_model(settings.embedding_model), threads=1)
+        embedder = Embedder(
+            resolve_model(settings.embedding_model), threads=1, build_threads=settings.index_build_threads
+        )
         started = time.perf_counter()
         _ = embedder.model
         model_load = time.perf_counter() - started

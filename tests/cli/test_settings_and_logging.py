@@ -15,6 +15,7 @@ from bot.cli import RedactSecrets, main
     [
         ({"LOG_LEVEL": "NOTALEVEL"}, "LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
         ({"SERVING_THREADS": "0"}, "SERVING_THREADS: Input should be greater than or equal to 1"),
+        ({"BUILD_THREADS": "-1"}, "BUILD_THREADS: Input should be greater than or equal to 0"),
         ({"QUESTION_RETENTION_DAYS": "forever"}, "QUESTION_RETENTION_DAYS: Input should be a valid integer"),
         ({"DISCORD_OUTAGE": "panic"}, "DISCORD_OUTAGE: Input should be 'retry' or 'exit'"),
         ({"SHARD_COUNT": "0"}, "SHARD_COUNT: Input should be greater than or equal to 1"),

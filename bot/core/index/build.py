@@ -109,7 +109,7 @@ def build_index(
     missing = sorted({k: i for i, k in enumerate(hashes) if k not in cache}.values())
     reused = sum(1 for k in hashes if k in cache)
     log.info("Embedding %d of %d texts (%d reused)", len(missing), len(texts), reused)
-    fresh = embedder.encode([texts[i] for i in missing], progress=progress)
+    fresh = embedder.encode([texts[i] for i in missing], progress=progress, bulk=True)
     new_vectors = {hashes[i]: fresh[n] for n, i in enumerate(missing)}
     embeddings: Vectors = np.vstack([new_vectors[k] if k in new_vectors else cache[k] for k in hashes]).astype(
         np.float32
