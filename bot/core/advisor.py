@@ -48,6 +48,11 @@ PART_BAR = 0.5
 # replies?" in a post about job applications is not about chatbots). Chosen on tune (0.15-0.5 equal,
 # +2 long posts of 14; 1.0 worse), checked on calibrate (+1).
 POST_CONTEXT = 0.3
+# The post's best passages join each part's candidates, so the context can bring them forward even when
+# the part's own words never found them ("and is it a good path to ML engineering later?" in a tester's
+# post had only the career-change sections to choose from). 5 on calibrate: +2 long posts, tune
+# unchanged; 3 gave +1, 8 the same as 5.
+POST_BEST = 5
 
 
 class AdvisorConfig(BaseModel):
@@ -274,11 +279,12 @@ class Advisor:
                 continue
             assert matrix is not None
 
-            def consider(n: int, said: str, asked: str) -> Considered:
-                return self._consider(index, said, asked, matrix[n], settings, dense[n], terms[n], lexical[n])
+            def consider(n: int, said: str, asked: str, extra: Sequence[int] = ()) -> Considered:
+                return self._consider(index, said, asked, matrix[n], settings, dense[n], terms[n], lexical[n], extra)
 
             whole = consider(row, searched, text)
-            considered_parts = [consider(row + 1 + n, part, shown) for n, (shown, part) in enumerate(parts)]
+            post_best = [h.row for h in whole.hits[:POST_BEST]]
+            considered_parts = [consider(row + 1 + n, part, shown, post_best) for n, (shown, part) in enumerate(parts)]
             if self.ranker.active:  # both read relevance as a probability; fused scores are rank-based
                 considered_parts = [_in_context(p, whole) for p in considered_parts]
                 whole, considered_parts = (
@@ -299,9 +305,10 @@ class Advisor:
         dense: list[DenseMatch],
         terms: QueryTerms,
         lexical: list[tuple[int, float]],
+        extra: Sequence[int] = (),
     ) -> Considered:
         hits = self.ranker.rerank(
-            index, terms, index.search(vector, text, CANDIDATE_DEPTH, settings, dense, lexical, terms)
+            index, terms, index.search(vector, text, CANDIDATE_DEPTH, settings, dense, lexical, terms, extra)
         )
         rule, scope = index.scope(vector)
         seen = signals(index, terms, hits, scope)

@@ -259,8 +259,10 @@ class SearchIndex:
         dense: list[DenseMatch] | None = None,
         lexical: list[tuple[int, float]] | None = None,
         terms: QueryTerms | None = None,
+        extra: Sequence[int] = (),
     ) -> list[Hit]:
-        """Fused hits, best first; `dense`, `lexical` and `terms` may come precomputed for a whole batch."""
+        """Fused hits, best first; `dense`, `lexical` and `terms` may come precomputed for a whole batch.
+        `extra` rows join the candidates after the first `k` when neither ranker found them."""
         settings = settings or RetrievalSettings()
         mode = settings.mode
         if mode == "bm25":
@@ -288,9 +290,12 @@ class SearchIndex:
         vectors = self.artifacts.passage_vectors
         # A candidate found by the dense ranker only still has a BM25 score, just below BM25's own
         # candidates: its true score, not 0, is what the ranker's features must see.
-        unscored = mode == "hybrid" and any(i not in lexical_info for i, _ in ranked[:k])
+        chosen = ranked[:k]
+        present = {i for i, _ in chosen}
+        chosen += [(i, 0.0) for i in dict.fromkeys(extra) if i not in present]
+        unscored = mode == "hybrid" and any(i not in lexical_info for i, _ in chosen)
         bm25_all = self.bm25_scores(terms or self.terms(query_text)) if unscored else None
-        for i, score in ranked[:k]:
+        for i, score in chosen:
             d_rank: int | None
             if i in dense_info:
                 d_rank, match = dense_info[i]

@@ -195,6 +195,21 @@ def test_a_candidate_outside_the_dense_rankers_own_list_keeps_its_cosines(small_
     assert any(h.anchor_cosine > 0 for h in outside)  # its question anchors still count
 
 
+def test_extra_rows_join_the_candidates_with_their_own_scores(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    """The post's best passages join a part's candidates: scored for the part, after its own finds."""
+    index = small_advisor.index
+    question = "how often should i feed my sourdough starter"
+    vector = small_advisor.embedder.encode([question])[0]
+    own = index.search(vector, question, 2)
+    others = [r for r in range(len(index.passages)) if r not in {h.row for h in own}]
+    hits = index.search(vector, question, 2, extra=[others[0], own[0].row, others[0]])
+    assert [h.row for h in hits] == [*(h.row for h in own), others[0]]  # once each, after the part's own
+    joined = hits[-1]
+    every = {m.row: m for m in index.dense(vector, len(index.passages))}
+    assert joined.passage_cosine == pytest.approx(every[joined.row].text_cosine)
+    assert joined.bm25 == pytest.approx(float(index.bm25_scores(index.terms(question))[joined.row]))
+
+
 def test_sort_of_is_not_a_word_of_the_question(small_advisor) -> None:  # type: ignore[no-untyped-def]
     # "what sort of model would you use for that" had been answered with the sorting algorithms
     index = small_advisor.index
