@@ -138,7 +138,7 @@ class Embedder:
         waits a fraction of a second, not the whole build. A `bulk` encode (an index build) uses the
         build threads inside each batch's lock, so a question encoded between two batches still runs
         on the serving threads: a first start's build of ~3,900 texts took 63 s on one thread of two
-        cores and about 40 s on both.
+        cores and about 45 s on both.
         """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)

@@ -262,7 +262,7 @@ class SearchIndex:
         extra: Sequence[int] = (),
     ) -> list[Hit]:
         """Fused hits, best first; `dense`, `lexical` and `terms` may come precomputed for a whole batch.
-        `extra` rows join the candidates after the first `k` when neither ranker found them."""
+        `extra` rows join the first `k` candidates, after them, when they are not among them already."""
         settings = settings or RetrievalSettings()
         mode = settings.mode
         if mode == "bm25":
