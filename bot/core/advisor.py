@@ -26,6 +26,7 @@ from bot.core.index.artifacts import current_build, read_knowledge, read_manifes
 from bot.core.index.build import BuildReport, Progress, build_index, is_stale
 from bot.core.knowledge.loader import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, ScopeRule
+from bot.core.language import OTHER_LANGUAGE_TEXT, LanguageGuess
 from bot.core.names import nothing_specific, unknown_names
 from bot.core.question_parts import split_parts
 from bot.core.ranking import Ranker, faq_first, load_ranker, named_background_first
@@ -107,6 +108,7 @@ class Advisor:
         self._snapshot: tuple[str, KnowledgeBase] | None = None
         self._batcher: MicroBatcher[tuple[str, int], Answer] | None = None
         self._batcher_lock = threading.Lock()
+        self.language = LanguageGuess()
 
     # -- index lifecycle -------------------------------------------------------------------
     def stale_reason(self) -> str | None:
@@ -126,6 +128,7 @@ class Advisor:
         """Load the index and the model now, so the first question does not wait for them."""
         _ = self.index
         _ = self.embedder.model
+        self.language.load()
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Validate and build a new version, then make it live; the old one serves until then."""
@@ -318,6 +321,13 @@ class Advisor:
 
     def _answer(self, c: Consideration, k: int) -> Answer:
         answer = self._compose(c, k)
+        # A decline not recognised by its words (those rules read English) may be the language's doing:
+        # the rankers and the scope examples are English too. Say so rather than "not covered".
+        if answer.abstained and answer.reason != "empty" and _out_of_scope(c.question, c.index) is None:
+            language = self.language.other_than_english(c.question)
+            if language is not None:
+                body = OTHER_LANGUAGE_TEXT.format(language=language)
+                return answer.model_copy(update={"body": body, "reason": "other_language"})
         names = unknown_names(c.question, c.index.corpus_words) if c.index is not None else []
         if answer.abstained or not names:
             return answer

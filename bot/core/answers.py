@@ -27,7 +27,7 @@ EMPLOYER_PAY_TEXT = (
 EMPTY_TEXT = "Please ask a question, for example: “What should I learn first to become an ML engineer?”"
 
 
-Reason = Literal["answered", "empty", "not_covered", "out_of_scope"]
+Reason = Literal["answered", "empty", "not_covered", "out_of_scope", "other_language"]
 
 
 class PassageOut(BaseModel):
