@@ -323,8 +323,8 @@ class Advisor:
         answer = self._compose(c, k)
         # A decline not recognised by its words (those rules read English) may be the language's doing:
         # the rankers and the scope examples are English too. Say so rather than "not covered".
-        if answer.abstained and answer.reason != "empty" and _out_of_scope(c.question, c.index) is None:
-            language = self.language.other_than_english(c.question)
+        if answer.abstained and c.index is not None and _out_of_scope(c.question, c.index) is None:
+            language = self.language.other_than_english(c.question, c.index.corpus_words)
             if language is not None:
                 body = OTHER_LANGUAGE_TEXT.format(language=language)
                 return answer.model_copy(update={"body": body, "reason": "other_language"})
