@@ -265,13 +265,13 @@ def test_an_faq_entry_on_the_same_subject_answers_before_the_section_ranked_just
 
 
 def test_the_passage_for_the_members_own_background_goes_first_when_another_backgrounds_leads_narrowly() -> None:
-    from bot.core.ranking import NAMED_FIRST_GAP, named_background_first
+    from bot.core.ranking import GENERAL_FIRST_GAP, NAMED_FIRST_GAP, named_background_first
 
     def written_for(h: Hit, *words: str) -> Hit:
         return replace(h, passage=h.passage.model_copy(update={"audience": list(words)}))
 
     students = written_for(hit("cs-student-ml-during-degree", GIT, 0.74), "cs student", "undergrad")
-    general = hit("ml-engineer-as-first-job", DEPLOY, 0.73)
+    general = hit("ml-engineer-as-first-job", DEPLOY, 0.74 - 2 * GENERAL_FIRST_GAP)
     developers = written_for(hit("ml-engineer-vs-software-engineer", DEPLOY, 0.74 - NAMED_FIRST_GAP / 2), "backend")
     hits = [students, general, developers]
     asked = "i am a backend dev with 1 year exp, where should i start?"
@@ -281,6 +281,12 @@ def test_the_passage_for_the_members_own_background_goes_first_when_another_back
     assert named_background_first(hits, "I'm a CS student and a backend dev") == hits
     far = [students, general, replace(developers, score=0.74 - 2 * NAMED_FIRST_GAP)]
     assert named_background_first(far, asked) == far
+    # a general passage right behind a leader written for a background the member doesn't name goes first
+    # ("realistic at my age without a CS degree?" had got the entry for engineering students choosing one)
+    close = [students, replace(general, score=0.74 - GENERAL_FIRST_GAP / 2), developers]
+    assert named_background_first(close, "where should i start?")[0].passage.doc_id == "ml-engineer-as-first-job"
+    assert named_background_first(close, "I'm a CS student, where should i start?") == close
+    assert named_background_first(close, asked)[0].passage.doc_id == "ml-engineer-vs-software-engineer"
 
 
 CALCULUS = "\n\n".join(

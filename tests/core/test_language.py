@@ -65,6 +65,7 @@ def guess() -> LanguageGuess:
         ("quero aprender machine learning mas não sei por onde começar, alguém me ajuda?", "Portuguese"),
         ("est-ce que je dois apprendre les mathématiques avant de commencer le machine learning ?", "French"),
         ("wie lange dauert es, bis man als Quereinsteiger einen Job bekommt?", "German"),
+        ("как стать инженером машинного обучения", "Russian"),
     ],
 )
 def test_recognises_other_languages(guess: LanguageGuess, text: str, language: str) -> None:
@@ -80,6 +81,8 @@ def test_recognises_other_languages(guess: LanguageGuess, text: str, language: s
         "my model aces the training data but faceplants on anything fresh",
         "how do i make a portfolio if i got no experience",  # py3langid alone: Italian
         "pls",  # too short to tell
+        "asdkjh qwpoeiru zmxncb",  # no language's function words
+        "lorem ipsum dolor sit amet consectetur",
         "",
     ],
 )
