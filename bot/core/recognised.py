@@ -50,6 +50,16 @@ _CODE_REQUEST = re.compile(
     rf"{_OBJECT}",
     re.IGNORECASE,
 )
+# "kindly show the exact code", "pls share exact syntax", "exact syntax for the embeddings API": asking
+# for the code itself, after a how-to (three trial sessions' API requests were answered with the entry on
+# what an API is). Sharing one's own code ("should i share the code of my projects?") is not.
+_SHOWN_CODE = re.compile(
+    r"\b(?:show|share|send|give|paste|post|tell)\s+(?:me\s+|us\s+)?(?:the\s+|an?\s+|some\s+)?"
+    r"(?:(?:exact|full|complete|working|sample|example|correct)\s+)+(?:code|syntax|snippet)s?\b"
+    r"|\b(?:show|share|send|paste)\s+(?:me|us)\s+(?:the\s+)?(?:code|syntax|snippet)s?\b"
+    r"|\bexact\s+(?:code|syntax)\b",
+    re.IGNORECASE,
+)
 # "derive the backprop equations step by step", "can you prove that lasso gives sparse solutions",
 # "show me the full derivation of the ELBO": a request for a derivation or a proof (asked in ten of the
 # twenty-five trial sessions, and answered from the entry on how much backprop one needs). Asking
@@ -85,6 +95,8 @@ def recognised_rule(question: str) -> str | None:
             match = pattern.search(sentence)
             if match and not _ABILITY.search(sentence) and _is_a_request(sentence, match.start()):
                 return rule
+        if _SHOWN_CODE.search(sentence):
+            return CODE_RULE
     return None
 
 

@@ -34,6 +34,11 @@ def test_a_quoted_error_is_a_debugging_request(question: str) -> None:
         "can you write me a full PyTorch training pipeline with MLflow tracking so I can put it on github as a portfolio project",
         "Write me a terraform module that provisions a Kubernetes cluster with a GPU node pool",
         "give me a regex that pulls the dates out of these log lines",
+        # asking for the code itself after a how-to
+        "How do I call the OpenAI API from Python to summarise survey reports, kindly show the exact code",
+        "how to call Einstein LLM generations API from apex class, pls share exact syntax",
+        "how do I call the embeddings API from python? whats the exact syntax",
+        "can you show me the code for training a CNN on MNIST",
     ],
 )
 def test_asking_for_code_to_be_written_is_a_code_request(question: str) -> None:
@@ -80,6 +85,8 @@ def test_asking_for_a_derivation_or_proof_is_a_deep_technical_request(question: 
         "Can you write production-quality code as a self-taught ML engineer?",
         "Can you write me a study plan for learning ML? I already know some Python.",
         "should I write my ML code in notebooks or scripts?",
+        "should i share the code of my portfolio projects publicly on github?",
+        "how do I show my code to recruiters if it belongs to my employer?",
         "",
     ],
 )
