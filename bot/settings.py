@@ -62,7 +62,8 @@ class Settings(BaseSettings):
         default=0,
         ge=0,
         le=64,
-        description="Threads for encoding an index build (0: every core); a question between two batches keeps the serving threads.",
+        description="Threads for encoding an index build (0: every core), and the most a burst of questions may "
+        "use on cores other processes left idle; a question between two build batches keeps the serving threads.",
     )
 
     message_content_intent: bool = Field(

@@ -7,8 +7,9 @@ The floor is the least any answer can cost: encode one question with the model o
 one FAISS search. Every other row is a median (machines here are shared and noisy) and its ratio to
 that floor: one question end to end, the same while another process keeps a core busy (with the
 serving thread setting and with torch's default threads), and 1 / 8 / 64 questions arriving at once
-(throughput and p50/p95 latency) against the same 64 asked one after another. `--build` adds a full
-index build and a one-file rebuild (on a temporary copy of knowledge/).
+(throughput and p50/p95 latency) against the same 64 asked one after another, then the 64 both ways
+again next to a competing process (a burst widens only onto cores other processes leave idle).
+`--build` adds a full index build and a one-file rebuild (on a temporary copy of knowledge/).
 """
 
 from __future__ import annotations
@@ -191,6 +192,13 @@ def main() -> int:
                     sequential_walls.append(sequential(advisor, count))
             bursts.append((count, statistics.median(walls), latencies))
         seq = statistics.median(sequential_walls)
+        # The same burst next to a busy process: it must not widen onto the core that process is using.
+        busy_bursts: list[float] = []
+        busy_sequential: list[float] = []
+        with competing_process():
+            for _ in range(args.rounds):
+                busy_bursts.append(concurrent(advisor, args.questions)[0])
+                busy_sequential.append(sequential(advisor, args.questions))
         batcher = advisor._batcher
         advisor.close()
 
@@ -216,6 +224,11 @@ def main() -> int:
             f"\n{args.questions} one after another: {seq * 1000:.0f} ms; at once: {burst_wall * 1000:.0f} ms "
             f"({seq / burst_wall:.1f}× faster; medians of {args.rounds} alternating runs); "
             f"{batcher.batches if batcher else 0} batches for {batcher.items if batcher else 0} questions in all"
+        )
+        busy_wall, busy_seq = statistics.median(busy_bursts), statistics.median(busy_sequential)
+        print(
+            f"With a competing CPU-bound process: one after another {busy_seq * 1000:.0f} ms; at once "
+            f"{busy_wall * 1000:.0f} ms ({busy_seq / busy_wall:.1f}× faster)"
         )
 
         if args.build:

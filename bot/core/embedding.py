@@ -130,7 +130,11 @@ class Embedder:
         return len(encoded["input_ids"])
 
     def encode(
-        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None, bulk: bool = False
+        self,
+        texts: Sequence[str],
+        progress: Callable[[int, int], None] | None = None,
+        bulk: bool = False,
+        threads: int | None = None,
     ) -> Vectors:
         """Encode in length-sorted batches (less padding), taking the lock per batch.
 
@@ -138,7 +142,7 @@ class Embedder:
         waits a fraction of a second, not the whole build. A `bulk` encode (an index build) uses the
         build threads inside each batch's lock, so a question encoded between two batches still runs
         on the serving threads: a first start's build of ~3,900 texts took 63 s on one thread of two
-        cores and about 45 s on both.
+        cores and about 45 s on both. `threads` widens a burst of questions the same way.
         """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -147,7 +151,7 @@ class Embedder:
         model = self.model  # loaded (and the serving threads set) before any batch widens them
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
-            with self._encode_lock, self._threads(self.build_threads if bulk else None):
+            with self._encode_lock, self._threads(self.build_threads if bulk else threads):
                 vectors = model.encode(
                     [texts[i] for i in rows],
                     batch_size=self.batch_size,
