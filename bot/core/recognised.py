@@ -41,7 +41,8 @@ _QUOTED_ERROR = re.compile(
 _ASKED_TO = r"(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|anybody)\s+(?:pls\s+|please\s+|just\s+)?"
 _ARTEFACT = (
     r"(?:code|script|program|programme|function|notebook|dag|app|api|query|component|pipeline|class|"
-    r"endpoint|dockerfile|homework|assignment|module|manifest|snippet|regex|macro|implementation)s?\b"
+    r"endpoint|dockerfile|homework|assignment|module|manifest|snippet|regex|macro|implementation|processor|"
+    r"consumer|producer|handler|plugin|bot)s?\b"
 )
 _OBJECT = rf"\s+(?:me\s+|us\s+)?(?:(?:a|an|the|some|full|complete|my|this)\s+)*(?:[\w+#.-]+\s+){{0,5}}?{_ARTEFACT}"
 _CODE_REQUEST = re.compile(

@@ -39,6 +39,7 @@ def test_a_quoted_error_is_a_debugging_request(question: str) -> None:
         "how to call Einstein LLM generations API from apex class, pls share exact syntax",
         "how do I call the embeddings API from python? whats the exact syntax",
         "can you show me the code for training a CNN on MNIST",
+        "Write me a Kafka Streams processor that calls TF Serving for each event",
     ],
 )
 def test_asking_for_code_to_be_written_is_a_code_request(question: str) -> None:
