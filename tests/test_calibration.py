@@ -59,3 +59,5 @@ def test_drift_counts_from_the_last_check_when_a_refit_was_tried_and_the_model_k
     checked = model.model_copy(update={"checked_on": today})
     assert checked.drift(today) == 0.0 and checked.fitted_on == fitted  # what it saw stays on record
     assert checked.drift({**today, "f.md": "1"}) == 1 / 6
+    # no knowledge folder at all (kb status run from another directory) is not 100% drift
+    assert checked.drift({}) == 0.0

@@ -70,7 +70,7 @@ class LogisticModel(BaseModel):
         """Share of knowledge files added, removed or changed since the model was fitted, or last kept
         against a refit on the knowledge of that day."""
         base = self.checked_on or self.fitted_on
-        if not base:
+        if not base or not files:  # no knowledge folder at all says nothing about drift
             return 0.0
         names = set(files) | set(base)
         changed = sum(files.get(n) != base.get(n) for n in names)
