@@ -113,7 +113,9 @@ def _decline_f1(m: Metrics) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def refit_decision(advisor: Advisor, splits: dict[str, list[Item]], knowledge: Path, force: bool) -> Advisor:
+def refit_decision(
+    advisor: Advisor, splits: dict[str, list[Item]], knowledge: Path, force: bool, keep: bool = False
+) -> Advisor:
     """Refit the decision on calibrate, and keep it only when tune, which neither fit sees, is no worse.
 
     With a few dozen declines per split a refit can move the boundary by chance: on this round's
@@ -129,9 +131,10 @@ def refit_decision(advisor: Advisor, splits: dict[str, list[Item]], knowledge: P
         print("tune, the shipped decision and the refit on calibrate:")
         print(table([("shipped", before), ("refit", after)]))
         worse = after.fact_hit < before.fact_hit or _decline_f1(after) < _decline_f1(before)
-        if worse and not force:
+        if (worse and not force) or keep:
             chosen = advisor.decision.model_copy(update={"checked_on": fingerprint(knowledge)})
-            said = "kept the shipped one: the refit is worse on tune (--force writes it); marked as checked"
+            why = "--keep" if keep else "the refit is worse on tune (--force writes it)"
+            said = f"kept the shipped one: {why}; marked as checked"
     target = ROOT / "bot" / "core" / MODEL_FILE
     target.write_text(chosen.model_dump_json(indent=2) + "\n", encoding="utf-8")
     print(f"{target.relative_to(ROOT)}: {said}")
@@ -179,6 +182,12 @@ def main() -> int:
     parser.add_argument("--fit-ranker", action="store_true", help=f"refit bot/core/{RANKING_FILE} on tune")
     parser.add_argument("--calibrate", action="store_true", help=f"refit bot/core/{MODEL_FILE} on calibrate")
     parser.add_argument("--force", action="store_true", help="with --calibrate: write the refit even if tune is worse")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="with --calibrate: keep the shipped decision and mark it checked (when other evidence, such as "
+        "trial sessions, says the refit is worse although tune is equal)",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when the chosen split misses a target")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
@@ -203,7 +212,7 @@ def main() -> int:
         shipped = with_ranker(shipped, ranker)
 
     if args.calibrate:
-        shipped = refit_decision(shipped, splits, args.knowledge, args.force)
+        shipped = refit_decision(shipped, splits, args.knowledge, args.force, args.keep)
 
     if args.compare:
         rows: list[tuple[str, Metrics]] = []

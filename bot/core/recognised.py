@@ -20,6 +20,7 @@ from bot.core.question_parts import asks, sentences
 
 DEBUGGING_RULE = "debugging"  # the rules of knowledge/scope.yaml whose replies these questions get
 CODE_RULE = "code-writing"
+LIVE_FACTS_RULE = "live-facts"
 DERIVATION_RULE = "deep-technical"
 
 # An exception class quoted with its message ("ValueError: Input contains NaN"), dotted
@@ -42,7 +43,7 @@ _ASKED_TO = r"(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|anybod
 _ARTEFACT = (
     r"(?:code|script|program|programme|function|notebook|dag|app|api|query|component|pipeline|class|"
     r"endpoint|dockerfile|homework|assignment|module|manifest|snippet|regex|macro|implementation|processor|"
-    r"consumer|producer|handler|plugin|bot)s?\b"
+    r"consumer|producer|handler|plugin|bot|hook)s?\b"
 )
 _OBJECT = rf"\s+(?:me\s+|us\s+)?(?:(?:a|an|the|some|full|complete|my|this)\s+)*(?:[\w+#.-]+\s+){{0,5}}?{_ARTEFACT}"
 _CODE_REQUEST = re.compile(
@@ -59,6 +60,15 @@ _SHOWN_CODE = re.compile(
     r"(?:(?:exact|full|complete|working|sample|example|correct)\s+)+(?:code|syntax|snippet)s?\b"
     r"|\b(?:show|share|send|paste)\s+(?:me|us)\s+(?:the\s+)?(?:code|syntax|snippet)s?\b"
     r"|\bexact\s+(?:code|syntax)\b",
+    re.IGNORECASE,
+)
+# "when is the deadline for the Google STEP internship this year?", "last date to apply for the IIT Madras
+# diploma": an application deadline is a live fact (36 trial questions asked one; none of the answerable
+# questions of tune, calibrate or the trials says "deadline" this way).
+_DEADLINE = re.compile(
+    r"\bapplication\s+deadline\b|\bdeadline\s+(?:to|for)\s+(?:apply|applying|applications?|submit|register|enrol|enroll)\b"
+    r"|\b(?:when|what)\b[^.?!\n]{0,60}\b(?:deadline|last\s+date)\b|\blast\s+date\s+to\s+apply\b"
+    r"|\bapplications?\s+(?:close|closes|open|opens)\b[^.?!\n]{0,40}\b(?:this|next)\s+(?:year|month|autumn|fall|spring)\b",
     re.IGNORECASE,
 )
 # "derive the backprop equations step by step", "can you prove that lasso gives sparse solutions",
@@ -91,6 +101,8 @@ def recognised_rule(question: str) -> str | None:
     question = _MARKUP.sub("", question)
     if _QUOTED_ERROR.search(question):
         return DEBUGGING_RULE
+    if _DEADLINE.search(question):
+        return LIVE_FACTS_RULE
     for sentence in sentences(question):
         for pattern, rule in _REQUESTS:
             match = pattern.search(sentence)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.recognised import CODE_RULE, DEBUGGING_RULE, DERIVATION_RULE, pay_at_employer, recognised_rule
+from bot.core.recognised import (
+    CODE_RULE,
+    DEBUGGING_RULE,
+    DERIVATION_RULE,
+    LIVE_FACTS_RULE,
+    pay_at_employer,
+    recognised_rule,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,6 +47,7 @@ def test_a_quoted_error_is_a_debugging_request(question: str) -> None:
         "how do I call the embeddings API from python? whats the exact syntax",
         "can you show me the code for training a CNN on MNIST",
         "Write me a Kafka Streams processor that calls TF Serving for each event",
+        "write me a react hook that streams llm responses token by token",
     ],
 )
 def test_asking_for_code_to_be_written_is_a_code_request(question: str) -> None:
@@ -173,3 +181,29 @@ def test_pay_at_one_employer_is_recognised(question: str, employer: str | None) 
 )
 def test_pay_in_general_and_employers_without_pay_are_not(question: str) -> None:
     assert pay_at_employer(question) is None, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when is the deadline for the Google STEP internship application this year?",
+        "what is last date to apply for IIT Madras AI/ML diploma this year?",
+        "When is the application deadline for the fall 2025 computational linguistics MSc?",
+        "hasta when? lol, when's the deadline for the NHS data science graduate scheme this year",
+        "do applications close in march this year for the deepmind residency",
+    ],
+)
+def test_an_application_deadline_is_a_live_fact(question: str) -> None:
+    assert recognised_rule(question) == LIVE_FACTS_RULE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I stay motivated studying ML without a deadline?",
+        "my team keeps missing deadlines on ML projects, how do we estimate better?",
+        "do companies open internship applications many months before the start?",
+    ],
+)
+def test_deadlines_in_general_are_not_live_facts(question: str) -> None:
+    assert recognised_rule(question) is None
