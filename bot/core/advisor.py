@@ -275,7 +275,7 @@ class Advisor:
                 texts.extend(part for _, part in parts)
         serving, threads = self.embedder.threads, None
         if serving is not None and len(texts) >= WIDE_BATCH:
-            threads = self.spare.threads(serving, max(serving, self.embedder.build_threads or serving))
+            threads = self.spare.threads(serving, self.embedder.build_threads or serving)
         else:
             self.spare.idle()  # every batch looks, so a burst's look covers a short, recent window
         matrix = self.embedder.encode(texts, threads=threads) if texts else None

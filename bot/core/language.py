@@ -3,8 +3,8 @@
 The knowledge base and the embedding model are English. A member who writes "q es mlops y tengo q
 aprenderlo ahora o despues" is mostly declined (the words are unknown to both rankers), and a plain
 "I don't know" would tell them the topic is missing when it is the language. py3langid ships its
-model in the package (no download; docs/models.md says how it was checked); limited to the languages members here are likely to write, its
-guesses are sharper. Its guess alone called "how do i make a portfolio if i got no experience" Italian,
+model in the package (no download; docs/models.md says how it was checked); limited to the languages
+members here are likely to write, its guesses are sharper. Its guess alone called "how do i make a portfolio if i got no experience" Italian,
 so a question also needs many words the knowledge base never uses (`FOREIGN_WORDS`) and, in a Latin
 script, two function words of the language guessed. Checked on the evaluation's tune and calibrate
 questions and the trial sessions' English questions (1,132, none flagged) and 30 Spanish-and-English
@@ -21,8 +21,6 @@ import threading
 from collections.abc import Container
 from pathlib import Path
 from typing import Any
-
-from bot.core.errors import IndexUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +76,7 @@ class LanguageGuess:
             if self._identifier is None and not self._failed:
                 try:
                     self._identifier = _identifier()
-                except (IndexUnavailable, OSError, ImportError, ValueError) as exc:
+                except (OSError, ImportError, ValueError) as exc:
                     log.warning("Declines will not name a question's language: %s", exc)
                     self._failed = True
             return self._identifier is not None
@@ -106,9 +104,7 @@ def _function_words(code: str) -> frozenset[str]:
     """The language's stop words that English does not share ("a", "in", "is" prove nothing)."""
     import bm25s.stopwords as stopwords
 
-    names = {"es": "SPANISH", "pt": "PORTUGUESE", "fr": "FRENCH", "de": "GERMAN", "it": "ITALIAN", "nl": "DUTCH"}
-    names |= {"tr": "TURKISH", "sv": "SWEDISH", "no": "NORWEGIAN", "da": "DANISH"}
-    words = getattr(stopwords, f"STOPWORDS_{names[code]}", ())
+    words = getattr(stopwords, f"STOPWORDS_{LANGUAGES[code].upper()}", ())  # bm25s names them in English
     return frozenset(words) - frozenset(stopwords.STOPWORDS_EN)
 
 
@@ -117,7 +113,7 @@ def _identifier() -> Any:
 
     model = Path(langid.__file__).parent / langid.MODEL_FILE
     if hashlib.sha256(model.read_bytes()).hexdigest() != MODEL_SHA256:
-        raise IndexUnavailable(f"py3langid's model at {model} is not the verified one; reinstall py3langid==0.3.0")
+        raise ValueError(f"py3langid's model at {model} is not the verified one; reinstall py3langid==0.3.0")
     identifier = langid.LanguageIdentifier.from_pickled_model(langid.MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(LANGUAGES))
     return identifier
