@@ -216,3 +216,20 @@ def test_sort_of_is_not_a_word_of_the_question(small_advisor) -> None:  # type: 
     hedged = index.terms("what sort of model would you even use for that")
     assert "sort" not in hedged.terms and "model" in hedged.terms
     assert "sort" in index.terms("how do I sort a list in python").terms
+
+
+def test_each_rankers_first_passages_reach_the_second_stage(small_advisor) -> None:  # type: ignore[no-untyped-def]
+    """Fusion by rank can drop a passage one ranker puts first; the ranker must still see it."""
+    from bot.core.retrieval import RetrievalSettings
+
+    index = small_advisor.index
+    question = "which flour and which telescope for a beginner"
+    vector = small_advisor.embedder.encode([question])[0]
+    settings = RetrievalSettings(leaders=2)
+    hits = index.search(vector, question, 1, settings)
+    dense = [m.row for m in index.dense(vector, len(index.passages))][:2]
+    lexical = [i for i, _ in index.lexical(question, settings.candidates)][:2]
+    assert set(dense) | set(lexical) <= {h.row for h in hits}
+    assert len({h.row for h in hits}) == len(hits)  # each once
+    only_fused = index.search(vector, question, 1, RetrievalSettings(leaders=0))
+    assert [h.row for h in only_fused] == [hits[0].row]  # the fused order comes first
