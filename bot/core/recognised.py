@@ -32,7 +32,9 @@ _QUOTED_ERROR = re.compile(
     rf"\b{_EXCEPTION}:|\.{_EXCEPTION}|"
     rf"\b(?i:get|gets|getting|got|throws?|throwing|threw|raises?|raising|raised|fails? with|failing with|"
     rf"gives?|giving|says|saying|shows|showing|returns?|hit|hitting)\b(?:\s+\S+){{0,3}}?\s+[\"'`]?{_EXCEPTION}|"
-    r"\bError in [\w.]+\(|\bTraceback \(most recent call last\)"
+    r"\bError in [\w.]+\(|\bTraceback \(most recent call last\)|"
+    # a quoted message that says it is an error ("CUDA error: no kernel image is available…")
+    r"[\"“`][^\"”`]{0,60}?\b(?i:error|exception)\s*:"
 )
 
 # "can you write me a script…", "write me an airflow DAG…", "give me python code for…": a request

@@ -23,6 +23,7 @@ from bot.core.recognised import (
         "Traceback (most recent call last): File 'train.py', line 3 ... what's wrong?",
         "my loop keeps throwing a KeyError on the label column, why",
         "**ValueError: shapes (32,10) and (64,1) not aligned** what now",
+        'getting "CUDA error: no kernel image is available for execution on the device" in my pod, how do I fix it',
     ],
 )
 def test_a_quoted_error_is_a_debugging_request(question: str) -> None:
@@ -80,6 +81,7 @@ def test_asking_for_a_derivation_or_proof_is_a_deep_technical_request(question: 
         "Do interviewers ask you to derive backprop?",
         "how do I fix cuda out of memory when fine-tuning?",  # a symptom the knowledge answers
         "what is the difference between an error and a bias in a model?",
+        'what does "error analysis" mean in ML interviews?',
         "can you give me a realistic study plan for 10 hours a week?",
         "how do I write clean code for ML projects?",
         "does that give me a head start for MLOps?",
