@@ -80,21 +80,24 @@ def advisor_for(knowledge: Path, embedder: Embedder, chunker: ChunkerSettings, w
 
 
 def fitted_ranker(advisor: Advisor, tune: Sequence[Item]) -> Ranker:
-    """Candidates of every answerable tune question, labelled by whether they state its facts."""
+    """Candidates of every answerable tune question and part, labelled by whether they state its facts."""
     advisor = Advisor(advisor.config, advisor.embedder, DecisionModel.neutral(), Ranker.fused_order())
     answerable = [i for i in tune if not i.decline]
     index = advisor.index
     rows: list[list[float]] = []
     relevant: list[bool] = []
+    groups: list[int] = []
     for item, c in zip(answerable, advisor.consider_many([i.question for i in answerable]), strict=True):
         assert c.whole is not None
         for considered in [c.whole, *c.parts]:
             features = candidate_features(index, index.terms(considered.text), considered.hits)
+            group = groups[-1] + 1 if groups else 0  # each question and each part orders its own candidates
             for hit, row in zip(considered.hits, features, strict=True):
+                groups.append(group)
                 shown = normalise(f"{hit.passage.label}\n{hit.passage.text}")
                 rows.append(row)
                 relevant.append(any(answers_part(part, shown) for part in item.parts))
-    return fit_ranker(rows, relevant, fingerprint(advisor.config.knowledge_dir), len(answerable))
+    return fit_ranker(rows, relevant, groups, fingerprint(advisor.config.knowledge_dir), len(answerable))
 
 
 def calibrated(advisor: Advisor, calibrate: Sequence[Item], label: str = "answerable") -> DecisionModel:

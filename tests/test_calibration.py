@@ -61,3 +61,37 @@ def test_drift_counts_from_the_last_check_when_a_refit_was_tried_and_the_model_k
     assert checked.drift({**today, "f.md": "1"}) == 1 / 6
     # no knowledge folder at all (kb status run from another directory) is not 100% drift
     assert checked.drift({}) == 0.0
+
+
+def test_the_ranker_learns_what_orders_a_questions_candidates_not_what_makes_a_question_easy() -> None:
+    """A signal shared by all of one question's candidates (here: how easy the question is, which also
+    decides how many of them are relevant) cannot order them and gets no weight; the one that picks the
+    relevant candidates within each question does, and relevance stays a probability."""
+    from bot.core.ranking import FEATURES, Ranker
+
+    rng = np.random.default_rng(0)
+    rows, relevant, groups = [], [], []
+    for group in range(60):
+        easy = rng.normal()
+        order = rng.normal(size=6)
+        best = set(np.argsort(-order)[: 2 if easy > 0 else 1])
+        for n in range(6):
+            row = rng.normal(size=len(FEATURES))
+            row[0], row[1] = order[n], easy
+            rows.append(row.tolist())
+            relevant.append(n in best)
+            groups.append(group)
+    ranker = calibration.fit_ranker(rows, relevant, groups, {}, 60)
+    assert isinstance(ranker, Ranker)
+    assert ranker.weights[1] == pytest.approx(0.0, abs=1e-6)
+    assert ranker.weights[0] > 5 * max(abs(w) for w in ranker.weights[2:])
+    p = ranker.probabilities(rows)
+    assert p.min() > 0 and p.max() < 1
+    assert p[np.asarray(relevant)].mean() > p[~np.asarray(relevant)].mean()
+
+
+def test_a_ranker_cannot_be_fitted_without_anything_to_order() -> None:
+    from bot.core.ranking import FEATURES
+
+    with pytest.raises(ValueError, match="no group"):
+        calibration.fit_ranker([[0.0] * len(FEATURES), [1.0] * len(FEATURES)], [True, False], [0, 1], {}, 2)

@@ -103,9 +103,36 @@ def fit(
 
 
 def fit_ranker(
-    rows: Sequence[Sequence[float]], relevant: Sequence[bool], knowledge_files: dict[str, str], items: int
+    rows: Sequence[Sequence[float]],
+    relevant: Sequence[bool],
+    groups: Sequence[int],
+    knowledge_files: dict[str, str],
+    items: int,
 ) -> Ranker:
-    """Pointwise logistic regression: is this candidate a passage that states the facts asked for?"""
+    """Weights that order each group's (one question's or part's) candidates that state the facts above
+    its others, then a one-feature logistic fit that puts the score on the probability scale the ranking
+    rules read (`FAQ_FIRST_GAP` and the other gaps). Fitted pointwise, "is this candidate relevant?", the
+    weights also learnt what makes a whole question easy (long passages, BM25 matches), which does not
+    order its candidates: tune and calibrate both gained (docs/retrieval.md, nineteenth round)."""
+    from sklearn.linear_model import LogisticRegression
+
     x = np.asarray(rows, dtype=np.float64)
     y = np.asarray(relevant, dtype=int)
-    return Ranker.model_validate({**_fitted(x, y, knowledge_files, items), "features": list(RANKING_FEATURES)})
+    g = np.asarray(groups)
+    fields = _fitted(x, y, knowledge_files, items)  # the standardisation (and a fallback, never used)
+    z = (x - np.asarray(fields["mean"])) / np.asarray(fields["scale"])
+    pairs: list[np.ndarray] = []
+    for group in np.unique(g):
+        members = np.flatnonzero(g == group)
+        good, bad = members[y[members] == 1], members[y[members] == 0]
+        pairs.extend(z[i] - z[j] for i in good for j in bad)
+    if not pairs:
+        raise ValueError("no group has both a relevant and an irrelevant candidate to order")
+    diffs = np.asarray(pairs)
+    ordering = LogisticRegression(C=C, fit_intercept=False, max_iter=2000)
+    ordering.fit(np.vstack([diffs, -diffs]), np.r_[np.ones(len(diffs)), np.zeros(len(diffs))])
+    w = ordering.coef_[0]
+    scaled = LogisticRegression(C=C, max_iter=2000).fit((z @ w)[:, None], y)
+    fields["weights"] = [float(v) for v in w * scaled.coef_[0][0]]
+    fields["intercept"] = float(scaled.intercept_[0])
+    return Ranker.model_validate({**fields, "features": list(RANKING_FEATURES)})
