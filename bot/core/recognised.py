@@ -73,6 +73,16 @@ _DEADLINE = re.compile(
     r"|\bapplications?\s+(?:close|closes|open|opens)\b[^.?!\n]{0,40}\b(?:this|next)\s+(?:year|month|autumn|fall|spring)\b",
     re.IGNORECASE,
 )
+# "what does an AWS p3 instance cost per hour right now", "current price of the RTX 4090", "how much is the
+# Google certificate on Coursera right now in pesos": a price asked as of now is a live fact (40 trial and
+# development questions, all meant to be declined; three had been answered from the entry on the thing
+# priced). Prices without a "now" ("how much does it cost to train a model?") stay questions.
+_PRICE_NOW = re.compile(
+    r"\b(?:price|prices|priced|cost|costs|pricing|fee|fees)\b[^.?!\n]{0,80}?"
+    r"\b(?:right\s+now|currently|at\s+the\s+moment|today|these\s+days|this\s+(?:week|month))\b"
+    r"|\b(?:current|currently|today's|latest)\s+(?:[\w-]+\s+){0,2}?(?:price|prices|pricing|cost|fees?)\b",
+    re.IGNORECASE,
+)
 # "derive the backprop equations step by step", "can you prove that lasso gives sparse solutions",
 # "show me the full derivation of the ELBO": a request for a derivation or a proof (asked in ten of the
 # twenty-five trial sessions, and answered from the entry on how much backprop one needs). Asking
@@ -103,7 +113,7 @@ def recognised_rule(question: str) -> str | None:
     question = _MARKUP.sub("", question)
     if _QUOTED_ERROR.search(question):
         return DEBUGGING_RULE
-    if _DEADLINE.search(question):
+    if _DEADLINE.search(question) or _PRICE_NOW.search(question):
         return LIVE_FACTS_RULE
     for sentence in sentences(question):
         for pattern, rule in _REQUESTS:

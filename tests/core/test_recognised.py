@@ -209,3 +209,29 @@ def test_an_application_deadline_is_a_live_fact(question: str) -> None:
 )
 def test_deadlines_in_general_are_not_live_facts(question: str) -> None:
     assert recognised_rule(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does an AWS p3 GPU instance cost per hour right now",
+        "how much does the Google Data Analytics certificate cost on coursera right now",
+        "what is the current on-demand price of a p4d.24xlarge in eu-central-1",
+        "whats the price of an RTX 4090 today",
+    ],
+)
+def test_a_price_as_of_now_is_a_live_fact(question: str) -> None:
+    assert recognised_rule(question) == LIVE_FACTS_RULE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much does it cost to train a model on the cloud?",
+        "is a GPU worth the cost for a beginner?",
+        "are ML certifications worth their price?",
+        "what do ML engineers earn right now?",
+    ],
+)
+def test_prices_in_general_are_not_live_facts(question: str) -> None:
+    assert recognised_rule(question) is None
