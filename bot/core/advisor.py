@@ -366,6 +366,8 @@ class Advisor:
             found = _out_of_scope(c.question, c.index)
             if found is None:
                 return self._compose_from(c, k, c.parts)
+            if found[0] == DECLINE_TEXT and whole.scope_rule is not None:  # no rule of the kind; an example's instead
+                found = (whole.scope_rule.reply, whole.scope_rule)
             out = found
         reply, rule = out
         return decline(
