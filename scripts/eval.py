@@ -15,6 +15,7 @@ decision, `report` for the published numbers only. Nothing is ever chosen on `re
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -86,17 +87,18 @@ def fitted_ranker(advisor: Advisor, tune: Sequence[Item]) -> Ranker:
     index = advisor.index
     rows: list[list[float]] = []
     relevant: list[bool] = []
-    groups: list[int] = []
+    groups: list[int] = []  # each question and each part orders its own candidates
+    group = itertools.count()
     for item, c in zip(answerable, advisor.consider_many([i.question for i in answerable]), strict=True):
         assert c.whole is not None
         for considered in [c.whole, *c.parts]:
             features = candidate_features(index, index.terms(considered.text), considered.hits)
-            group = groups[-1] + 1 if groups else 0  # each question and each part orders its own candidates
+            own = next(group)
             for hit, row in zip(considered.hits, features, strict=True):
-                groups.append(group)
                 shown = normalise(f"{hit.passage.label}\n{hit.passage.text}")
                 rows.append(row)
                 relevant.append(any(answers_part(part, shown) for part in item.parts))
+                groups.append(own)
     return fit_ranker(rows, relevant, groups, fingerprint(advisor.config.knowledge_dir), len(answerable))
 
 

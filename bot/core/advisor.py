@@ -351,7 +351,7 @@ class Advisor:
             return empty_answer()
         whole = c.whole
         if c.parts:
-            recognised = [(p, _out_of_scope(p.asked, c.index)) for p in c.parts]
+            recognised = [(p, _out_of_scope(p.asked, c.index, p.scope_rule)) for p in c.parts]
             told = [(p, out) for p, out in recognised if out is not None]
             if not told:
                 return self._compose_from(c, k, c.parts)
@@ -363,11 +363,9 @@ class Advisor:
                 return answer.model_copy(update={"body": "\n\n".join([answer.body, *notes])})
             out = told[0][1]
         else:
-            found = _out_of_scope(c.question, c.index)
+            found = _out_of_scope(c.question, c.index, whole.scope_rule)
             if found is None:
                 return self._compose_from(c, k, c.parts)
-            if found[0] == DECLINE_TEXT and whole.scope_rule is not None:  # no rule of the kind; an example's instead
-                found = (whole.scope_rule.reply, whole.scope_rule)
             out = found
         reply, rule = out
         return decline(
@@ -408,8 +406,13 @@ class Advisor:
         )
 
 
-def _out_of_scope(text: str, index: SearchIndex | None) -> tuple[str, ScopeRule | None] | None:
-    """What to say instead of answering, for a kind of question recognised by its words."""
+def _out_of_scope(
+    text: str, index: SearchIndex | None, matched: ScopeRule | None = None
+) -> tuple[str, ScopeRule | None] | None:
+    """What to say instead of answering, for a kind of question recognised by its words: the reply of the
+    knowledge's rule for that kind, else of the scope example the question `matched` (a knowledge base
+    with no live-facts rule answers "what does a telescope cost at the moment?" from its shopping
+    example), else the plain decline."""
     employer = pay_at_employer(text)
     if employer is not None:
         return EMPLOYER_PAY_TEXT.format(name=employer.capitalize() if employer.islower() else employer), None
@@ -417,7 +420,7 @@ def _out_of_scope(text: str, index: SearchIndex | None) -> tuple[str, ScopeRule 
     if recognised is None:
         return None
     rules = index.artifacts.knowledge.scope if index is not None else []
-    rule = next((r for r in rules if r.id == recognised), None)
+    rule = next((r for r in rules if r.id == recognised), matched)
     return (rule.reply if rule else DECLINE_TEXT), rule
 
 

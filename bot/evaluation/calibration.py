@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from bot.core.advisor import Consideration
 from bot.core.decision import FEATURES, DecisionModel
 from bot.core.ranking import FEATURES as RANKING_FEATURES
 from bot.core.ranking import Ranker
+
+if TYPE_CHECKING:
+    from sklearn.preprocessing import StandardScaler
 
 C = 1.0
 FOLDS = 5
@@ -59,11 +63,17 @@ def _fitted(x: np.ndarray, y: np.ndarray, knowledge_files: dict[str, str], items
 
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=C, max_iter=2000).fit(scaler.transform(x), y)
+    return _fields(scaler, model.coef_[0], float(model.intercept_[0]), knowledge_files, items)
+
+
+def _fields(
+    scaler: StandardScaler, weights: np.ndarray, intercept: float, knowledge_files: dict[str, str], items: int
+) -> dict[str, object]:
     return {
         "mean": [float(v) for v in scaler.mean_],
         "scale": [float(v) for v in scaler.scale_],
-        "weights": [float(v) for v in model.coef_[0]],
-        "intercept": float(model.intercept_[0]),
+        "weights": [float(v) for v in weights],
+        "intercept": intercept,
         "fitted_at": datetime.now(UTC).replace(microsecond=0),
         "fitted_on": knowledge_files,
         "fitted_items": items,
@@ -115,24 +125,23 @@ def fit_ranker(
     weights also learnt what makes a whole question easy (long passages, BM25 matches), which does not
     order its candidates: tune and calibrate both gained (docs/retrieval.md, nineteenth round)."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
 
     x = np.asarray(rows, dtype=np.float64)
-    y = np.asarray(relevant, dtype=int)
+    y = np.asarray(relevant, dtype=bool)
     g = np.asarray(groups)
-    fields = _fitted(x, y, knowledge_files, items)  # the standardisation (and a fallback, never used)
-    z = (x - np.asarray(fields["mean"])) / np.asarray(fields["scale"])
-    pairs: list[np.ndarray] = []
-    for group in np.unique(g):
-        members = np.flatnonzero(g == group)
-        good, bad = members[y[members] == 1], members[y[members] == 0]
-        pairs.extend(z[i] - z[j] for i in good for j in bad)
-    if not pairs:
+    scaler = StandardScaler().fit(x)
+    z = scaler.transform(x)
+    pairs = [
+        (z[good][:, None, :] - z[bad][None, :, :]).reshape(-1, z.shape[1])
+        for good, bad in ((y & (g == group), ~y & (g == group)) for group in np.unique(g))
+    ]
+    diffs = np.vstack(pairs) if pairs else np.empty((0, z.shape[1]))
+    if not len(diffs):
         raise ValueError("no group has both a relevant and an irrelevant candidate to order")
-    diffs = np.asarray(pairs)
     ordering = LogisticRegression(C=C, fit_intercept=False, max_iter=2000)
     ordering.fit(np.vstack([diffs, -diffs]), np.r_[np.ones(len(diffs)), np.zeros(len(diffs))])
     w = ordering.coef_[0]
     scaled = LogisticRegression(C=C, max_iter=2000).fit((z @ w)[:, None], y)
-    fields["weights"] = [float(v) for v in w * scaled.coef_[0][0]]
-    fields["intercept"] = float(scaled.intercept_[0])
+    fields = _fields(scaler, w * scaled.coef_[0][0], float(scaled.intercept_[0]), knowledge_files, items)
     return Ranker.model_validate({**fields, "features": list(RANKING_FEATURES)})
